@@ -1,0 +1,86 @@
+"""Terminal rendering with rich, imported only when a command draws something.
+
+JSON output never goes through here: it is one ``json.dumps`` per line on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def json_line(record: dict[str, Any]) -> None:
+    """Write one JSON object as one line on stdout."""
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def console(stderr: bool = False):  # -> rich.console.Console
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def table(
+    columns: Sequence[str | tuple[str, dict[str, Any]]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """Print a table on stdout. A column is a header or (header, rich Column options).
+
+    Cells may be plain strings or rich renderables (e.g. ``rich.text.Text`` with styled spans).
+    """
+    from rich.table import Table
+
+    grid = Table(title=title, caption=caption, show_lines=False, expand=False)
+    for column in columns:
+        if isinstance(column, tuple):
+            grid.add_column(column[0], **column[1])
+        else:
+            grid.add_column(column)
+    for row in rows:
+        grid.add_row(*(cell if not isinstance(cell, (int, float)) else str(cell) for cell in row))
+    console().print(grid)
+
+
+def styled(text: str, spans: Iterable[tuple[int, int, str]] = ()):  # -> rich.text.Text
+    """``text`` with style ranges (start, end, style), e.g. to highlight a term or an error."""
+    from rich.text import Text
+
+    out = Text(text)
+    for start, end, style in spans:
+        out.stylize(style, start, end)
+    return out
+
+
+def progress(unit: str = "segments"):  # -> rich.progress.Progress (a context manager)
+    """A progress display on stderr: bar, done/total, items per second, ETA.
+
+    Use ``task = bar.add_task(description, total=n)`` then ``bar.advance(task, k)``.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task):  # noqa: ANN001, ANN202
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:6.1f} {unit}/s" if speed else f"     … {unit}/s")
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+    )

@@ -1,0 +1,83 @@
+"""The concept glossary held in memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from toolkit.models import Concept, Term
+
+CONCEPT_TYPES: tuple[str, ...] = (
+    "person",
+    "organisation",
+    "post",
+    "place",
+    "weapon",
+    "policy",
+    "event",
+)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """A set of concepts; derived zh-Hant terms are already filled in."""
+
+    concepts: tuple[Concept, ...]
+    source: str = ""
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts)
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    @cached_property
+    def by_id(self) -> dict[str, Concept]:
+        return {concept.id: concept for concept in self.concepts}
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self.by_id.get(concept_id)
+
+    def terms(self) -> Iterator[tuple[Concept, Term]]:
+        """Every (concept, term) pair, derived forms included."""
+        for concept in self.concepts:
+            for term in concept.terms:
+                yield concept, term
+
+    def target_term(self, concept_id: str, target: str) -> str:
+        """What ``concept_id`` must read as in ``target`` (en, de, zh-Hans, zh-Hant[-TW|-HK]).
+
+        Do-not-translate concepts keep their preferred source form everywhere.
+        """
+        concept = self.by_id[concept_id]
+        if concept.dnt:
+            dnt = next(t for t in concept.terms if t.dnt and t.status == "preferred")
+            return dnt.text
+        if target.startswith("zh-Hant"):
+            from toolkit.chinese import HANT_REGIONS
+
+            term = concept.preferred("zh-Hant", HANT_REGIONS.get(target))
+        else:
+            term = concept.preferred(target)
+        if term is None:
+            term = concept.preferred("en")
+        return term.text if term is not None else concept.id
+
+    @cached_property
+    def sha256(self) -> str:
+        """Content hash (formatting, comments and file layout do not count)."""
+        payload = [
+            {
+                "id": c.id,
+                "type": c.type,
+                "terms": [
+                    [t.lang, t.text, t.status, t.case_sensitive, t.dnt, t.region] for t in c.terms
+                ],
+            }
+            for c in sorted(self.concepts, key=lambda c: c.id)
+        ]
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()

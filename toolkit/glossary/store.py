@@ -1,0 +1,319 @@
+"""The glossary's own file format: TOML files in ``glossary/``, one ``[[concept]]`` per entry.
+
+Each concept lists its terms as inline tables, one term per line, so a review diff shows exactly
+which rendering changed::
+
+    [[concept]]
+    id = "coalition-of-the-willing"
+    type = "policy"
+    definition = "Group of states led by France and the UK backing Ukraine's security."
+    note = "Seed 000 writes 志愿者联盟 ('volunteers' alliance'), a loose rendering."
+    refs = ["seed:000", "seed:002"]
+    terms = [
+      { lang = "en", text = "coalition of the willing", status = "preferred" },
+      { lang = "zh-Hans", text = "意愿联盟", status = "preferred" },
+      { lang = "zh-Hans", text = "志愿者联盟", status = "admitted", seen = ["000"] },
+      { lang = "zh-Hant", text = "意願聯盟", status = "preferred", seen = ["002"] },
+      { lang = "de", text = "Koalition der Willigen", status = "preferred" },
+    ]
+
+zh-Hant terms not written out are derived with OpenCC s2t from the zh-Hans ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import GlossaryError
+from toolkit.glossary.model import CONCEPT_TYPES, Glossary
+from toolkit.models import LANG_TAGS, Concept, Term
+
+STATUSES = ("preferred", "admitted", "forbidden")
+REGIONS = ("CN", "TW", "HK", "MO", "SG")
+TERM_FORMS = ("fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase")
+CONCEPT_KEYS = {"id", "type", "definition", "note", "refs", "terms"}
+TERM_KEYS = {"lang", "text", "status", "case_sensitive", "dnt", "region", "form", "seen", "note"}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def glossary_files(path: Path) -> list[Path]:
+    """The TOML files of a glossary folder (sorted), or the one file given."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise GlossaryError(
+            "no glossary here", path=path, hint="pass --glossary DIR or set TOOLKIT_GLOSSARY"
+        )
+    files = sorted(path.glob("*.toml"))
+    if not files:
+        raise GlossaryError("glossary folder holds no .toml file", path=path)
+    return files
+
+
+def load_glossary(path: Path | str) -> Glossary:
+    """Read and check a glossary folder or file; raise :class:`GlossaryError` on the first fault."""
+    path = Path(path)
+    concepts: list[Concept] = []
+    for file in glossary_files(path):
+        concepts.extend(read_concepts(file))
+    seen: dict[str, Concept] = {}
+    for concept in concepts:
+        if concept.id in seen:
+            first = seen[concept.id]
+            raise GlossaryError(
+                f"duplicate concept id {concept.id!r} (first at {first.path}:{first.line})",
+                path=concept.path,
+                line=concept.line,
+                hint="give each concept its own id",
+            )
+        seen[concept.id] = concept
+    return Glossary(tuple(with_derived_hant(c) for c in concepts), source=str(path))
+
+
+def read_concepts(file: Path) -> list[Concept]:
+    """Concepts of one TOML file, as written (no derived terms)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(
+            f"not UTF-8 at byte {exc.start}", path=file, hint="save the file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise GlossaryError(f"cannot read: {exc.strerror}", path=file) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise GlossaryError(
+            f"not valid TOML: {reason}",
+            path=file,
+            line=int(found.group(1)) if found else None,
+            hint="fix the syntax (see README: glossary format)",
+        ) from None
+    lines = text.splitlines()
+    unknown = set(data) - {"concept"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise GlossaryError(
+            f"unknown top-level key {key!r}",
+            path=file,
+            line=_find_line(lines, 0, f"{key}"),
+            hint="entries are [[concept]] tables",
+        )
+    raw = data.get("concept", [])
+    if not isinstance(raw, list):
+        raise GlossaryError("'concept' must be an array of tables ([[concept]])", path=file)
+    headers = [i for i, line in enumerate(lines) if line.strip() == "[[concept]]"]
+    return [
+        _concept(entry, file, lines, headers[n] if n < len(headers) else 0)
+        for n, entry in enumerate(raw)
+    ]
+
+
+def _find_line(lines: list[str], start: int, needle: str) -> int:
+    """1-based number of the first line at or after ``start`` (0-based) containing ``needle``."""
+    for number in range(start, len(lines)):
+        if needle in lines[number]:
+            return number + 1
+    return start + 1
+
+
+def _concept(entry: Any, file: Path, lines: list[str], header: int) -> Concept:
+    line = header + 1
+
+    def fail(message: str, at: int | None = None, hint: str | None = None) -> GlossaryError:
+        return GlossaryError(message, path=file, line=at or line, hint=hint)
+
+    if not isinstance(entry, dict):
+        raise fail("a concept must be a table")
+    unknown = set(entry) - CONCEPT_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise fail(
+            f"unknown concept key {key!r}",
+            _find_line(lines, header, key),
+            f"allowed: {', '.join(sorted(CONCEPT_KEYS))}",
+        )
+    concept_id = entry.get("id")
+    if not isinstance(concept_id, str) or not ID_PATTERN.match(concept_id):
+        raise fail(
+            f"concept id {concept_id!r} is missing or not lower-case-with-hyphens",
+            hint='write id = "shadow-fleet"',
+        )
+    line = _find_line(lines, header, json.dumps(concept_id, ensure_ascii=False))
+    kind = entry.get("type")
+    if kind not in CONCEPT_TYPES:
+        raise fail(
+            f"concept {concept_id}: type {kind!r} is not one of {', '.join(CONCEPT_TYPES)}",
+            _find_line(lines, header, "type"),
+        )
+    for key in ("definition", "note"):
+        if not isinstance(entry.get(key, ""), str):
+            raise fail(f"concept {concept_id}: {key} must be a string")
+    refs = entry.get("refs", [])
+    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+        raise fail(f"concept {concept_id}: refs must be a list of strings")
+    raw_terms = entry.get("terms")
+    if not isinstance(raw_terms, list) or not raw_terms:
+        raise fail(f"concept {concept_id} has no terms", hint="add a terms = [ … ] list")
+    terms = tuple(_term(t, concept_id, file, lines, header) for t in raw_terms)
+    return Concept(
+        id=concept_id,
+        type=kind,
+        terms=terms,
+        definition=entry.get("definition", ""),
+        note=entry.get("note", ""),
+        refs=tuple(refs),
+        path=str(file),
+        line=line,
+    )
+
+
+def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) -> Term:
+    if not isinstance(raw, dict):
+        raise GlossaryError(
+            f"concept {concept_id}: each term must be an inline table {{ lang = …, text = … }}",
+            path=file,
+            line=header + 1,
+        )
+    text = raw.get("text")
+    line = _find_line(lines, header, json.dumps(text, ensure_ascii=False)) if text else header + 1
+
+    def fail(message: str, hint: str | None = None) -> GlossaryError:
+        return GlossaryError(f"concept {concept_id}: {message}", path=file, line=line, hint=hint)
+
+    unknown = set(raw) - TERM_KEYS
+    if unknown:
+        raise fail(
+            f"unknown term key {sorted(unknown)[0]!r}", f"allowed: {', '.join(sorted(TERM_KEYS))}"
+        )
+    if not isinstance(text, str) or not text.strip() or text != text.strip():
+        raise fail(f"term text {text!r} is empty or has surrounding spaces")
+    if "\n" in text or "\t" in text:
+        raise fail(f"term {text!r} contains a tab or line break")
+    lang = raw.get("lang")
+    if lang not in LANG_TAGS:
+        raise fail(
+            f"unknown language code {lang!r} for {text!r}", f"use one of {', '.join(LANG_TAGS)}"
+        )
+    status = raw.get("status")
+    if status not in STATUSES:
+        raise fail(f"status {status!r} of {text!r} is not one of {', '.join(STATUSES)}")
+    region = raw.get("region")
+    if region is not None and (region not in REGIONS or lang not in ("zh-Hans", "zh-Hant")):
+        raise fail(f"region {region!r} of {text!r}: only zh terms take one of {', '.join(REGIONS)}")
+    form = raw.get("form")
+    if form is not None and form not in TERM_FORMS:
+        raise fail(f"form {form!r} of {text!r} is not one of {', '.join(TERM_FORMS)}")
+    for flag in ("case_sensitive", "dnt"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise fail(f"{flag} of {text!r} must be true or false")
+    seen = raw.get("seen", [])
+    if not isinstance(seen, list) or not all(isinstance(s, str) for s in seen):
+        raise fail(f"seen of {text!r} must be a list of document ids")
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise fail(f"note of {text!r} must be a string")
+    return Term(
+        text=text,
+        lang=lang,
+        status=status,
+        case_sensitive=raw.get("case_sensitive", False),
+        dnt=raw.get("dnt", False),
+        region=region,
+        form=form,
+        seen=tuple(seen),
+        note=note,
+        line=line,
+    )
+
+
+def with_derived_hant(concept: Concept) -> Concept:
+    """Add the zh-Hant form (OpenCC s2t) of every zh-Hans term the file does not spell out."""
+    hans = [t for t in concept.terms if t.lang == "zh-Hans" and not t.dnt]
+    if not hans:
+        return concept
+    from toolkit.chinese import s2t
+
+    written = {t.text for t in concept.terms if t.lang == "zh-Hant"}
+    has_plain_preferred = any(
+        t.lang == "zh-Hant" and t.status == "preferred" and t.region is None for t in concept.terms
+    )
+    derived: list[Term] = []
+    for term in hans:
+        text = s2t(term.text)
+        if text in written:
+            continue
+        written.add(text)
+        status = term.status
+        if status == "preferred" and (has_plain_preferred or term.region is not None):
+            status = "admitted"
+        derived.append(
+            replace(
+                term,
+                text=text,
+                lang="zh-Hant",
+                status=status,
+                seen=(),
+                derived=True,
+                region=None if term.region == "CN" else term.region,
+            )
+        )
+    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+
+
+def dump_concepts(concepts: Iterable[Concept]) -> str:
+    """Serialise concepts in the canonical layout (written terms only, derived ones left out)."""
+    import tomlkit
+
+    out: list[str] = []
+    for concept in concepts:
+        out.append("[[concept]]")
+        out.append(f"id = {_q(concept.id)}")
+        out.append(f"type = {_q(concept.type)}")
+        if concept.definition:
+            out.append(f"definition = {_q(concept.definition)}")
+        if concept.note:
+            out.append(f"note = {_q(concept.note)}")
+        if concept.refs:
+            out.append(f"refs = [{', '.join(_q(r) for r in concept.refs)}]")
+        out.append("terms = [")
+        for term in concept.terms:
+            if not term.derived:
+                out.append(f"  {inline_term(term)},")
+        out.append("]")
+        out.append("")
+    text = "\n".join(out)
+    tomlkit.parse(text)  # the writer must never produce a file the reader rejects
+    return text
+
+
+def inline_term(term: Term) -> str:
+    """One term as the inline table the files use."""
+    parts = [f"lang = {_q(term.lang)}", f"text = {_q(term.text)}", f"status = {_q(term.status)}"]
+    if term.case_sensitive:
+        parts.append("case_sensitive = true")
+    if term.dnt:
+        parts.append("dnt = true")
+    if term.region:
+        parts.append(f"region = {_q(term.region)}")
+    if term.form:
+        parts.append(f"form = {_q(term.form)}")
+    if term.seen:
+        parts.append(f"seen = [{', '.join(_q(s) for s in term.seen)}]")
+    if term.note:
+        parts.append(f"note = {_q(term.note)}")
+    return "{ " + ", ".join(parts) + " }"
+
+
+def _q(value: str) -> str:
+    import tomlkit
+
+    return tomlkit.string(value).as_string()
