@@ -28,7 +28,7 @@ class _ReportingGroup(TyperGroup):
                 raise typer.Exit(130) from None
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     if issubclass(category, ToolkitWarning):
         typer.echo(f"warning: {message}", err=True)
     else:

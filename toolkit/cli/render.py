@@ -72,7 +72,7 @@ def progress(unit: str = "segments"):  # -> rich.progress.Progress (a context ma
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        def render(self, task):  # noqa: ANN001, ANN202
+        def render(self, task):
             speed = task.finished_speed or task.speed
             return Text(f"{speed:6.1f} {unit}/s" if speed else f"     … {unit}/s")
 
