@@ -94,6 +94,9 @@ class Term:
     form: str | None = None  # TBX termType override (acronym, shortForm, …); derived when None
     seen: tuple[str, ...] = ()  # document ids where this rendering occurs
     note: str = ""
+    # Longer strings that contain this term but are not it (东欧盟友 holds 欧盟 but means
+    # "Eastern European allies"): the matcher lets them win and drops them.
+    not_in: tuple[str, ...] = ()
     derived: bool = False  # zh-Hant form computed with OpenCC, not written in the glossary
     line: int | None = None  # line in the glossary file, for messages
 

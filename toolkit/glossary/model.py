@@ -10,6 +10,9 @@ from functools import cached_property
 
 from toolkit.models import Concept, Term
 
+#: Term forms a translation keeps: a short source mention gets the target's short form.
+SHORT_FORMS = ("shortForm", "acronym", "abbreviation")
+
 CONCEPT_TYPES: tuple[str, ...] = (
     "person",
     "organisation",
@@ -47,24 +50,51 @@ class Glossary:
             for term in concept.terms:
                 yield concept, term
 
-    def target_term(self, concept_id: str, target: str) -> str:
+    def target_term(self, concept_id: str, target: str, form: str | None = None) -> str:
         """What ``concept_id`` must read as in ``target`` (en, de, zh-Hans, zh-Hant[-TW|-HK]).
 
-        Do-not-translate concepts keep their preferred source form everywhere.
+        Do-not-translate concepts keep their fixed form everywhere. A source written in a short
+        form (``form="shortForm"``: 特朗普 rather than 唐纳德·特朗普) gets the target's short form
+        when the glossary lists one ("Trump"), so a translation does not grow a full name at
+        every mention.
         """
         concept = self.by_id[concept_id]
         if concept.dnt:
             dnt = next(t for t in concept.terms if t.dnt and t.status == "preferred")
             return dnt.text
+        region = None
+        lang = target
         if target.startswith("zh-Hant"):
             from toolkit.chinese import HANT_REGIONS
 
-            term = concept.preferred("zh-Hant", HANT_REGIONS.get(target))
-        else:
-            term = concept.preferred(target)
+            lang, region = "zh-Hant", HANT_REGIONS.get(target)
+        term = None
+        if form in SHORT_FORMS:
+            short = [
+                t
+                for t in concept.terms
+                if t.lang == lang
+                and t.form == form
+                and t.status != "forbidden"
+                and t.region in (None, region)
+            ]
+            short.sort(key=lambda t: (t.region != region, t.status != "preferred", t.derived))
+            term = short[0] if short else None
         if term is None:
-            term = concept.preferred("en")
+            term = concept.preferred(lang, region) or concept.preferred("en")
         return term.text if term is not None else concept.id
+
+    def rendering(self, concept_id: str, term: Term, surface: str, target: str) -> str:
+        """The target text for a source mention ``surface`` of ``term``.
+
+        A mention already written as an acceptable ``target``-language term stays as written
+        (the acronym SACEUR inside a Chinese sentence translated into English); anything else,
+        forbidden variants included, becomes :meth:`target_term`.
+        """
+        lang = "zh-Hant" if target.startswith("zh-Hant") else target
+        if term.lang == lang and term.status != "forbidden":
+            return surface
+        return self.target_term(concept_id, target, term.form)
 
     @cached_property
     def sha256(self) -> str:

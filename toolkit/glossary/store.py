@@ -38,7 +38,18 @@ STATUSES = ("preferred", "admitted", "forbidden")
 REGIONS = ("CN", "TW", "HK", "MO", "SG")
 TERM_FORMS = ("fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase")
 CONCEPT_KEYS = {"id", "type", "definition", "note", "refs", "terms"}
-TERM_KEYS = {"lang", "text", "status", "case_sensitive", "dnt", "region", "form", "seen", "note"}
+TERM_KEYS = {
+    "lang",
+    "text",
+    "status",
+    "case_sensitive",
+    "dnt",
+    "region",
+    "form",
+    "seen",
+    "note",
+    "not_in",
+}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -221,6 +232,14 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise fail(f"note of {text!r} must be a string")
+    not_in = raw.get("not_in", [])
+    if not isinstance(not_in, list) or not all(isinstance(s, str) for s in not_in):
+        raise fail(f"not_in of {text!r} must be a list of strings")
+    from toolkit.chinese import fold
+
+    for context in not_in:
+        if fold(text) not in fold(context):
+            raise fail(f"not_in entry {context!r} does not contain {text!r}")
     return Term(
         text=text,
         lang=lang,
@@ -231,6 +250,7 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
         form=form,
         seen=tuple(seen),
         note=note,
+        not_in=tuple(not_in),
         line=line,
     )
 
@@ -310,6 +330,8 @@ def inline_term(term: Term) -> str:
         parts.append(f"seen = [{', '.join(_q(s) for s in term.seen)}]")
     if term.note:
         parts.append(f"note = {_q(term.note)}")
+    if term.not_in:
+        parts.append(f"not_in = [{', '.join(_q(s) for s in term.not_in)}]")
     return "{ " + ", ".join(parts) + " }"
 
 
