@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks: the copy and random Argos test packages (:mod:`.models`)."""
