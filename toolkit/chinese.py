@@ -107,8 +107,30 @@ def fold_keep_case(text: str) -> str:
     return text.translate(_fold_keep_case_table())
 
 
+@cache
+def _t2s_triggers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """What OpenCC t2s could change: characters of its table, and the few phrases of its phrase
+    table written without one (沈默 → 沉默). Text with neither is returned as it is, so plain
+    simplified text never reaches the pure-Python converter (about 1 MB/s)."""
+    chars = frozenset(_char_pairs("TSCharacters.txt"))
+    phrases = []
+    with open(_dictionary_dir() / "TSPhrases.txt", encoding="utf-8") as handle:
+        for line in handle:
+            phrase = line.partition("\t")[0]
+            if phrase and chars.isdisjoint(phrase):
+                phrases.append(phrase)
+    return chars, tuple(phrases)
+
+
+def _needs_t2s(text: str) -> bool:
+    chars, phrases = _t2s_triggers()
+    return not chars.isdisjoint(text) or any(phrase in text for phrase in phrases)
+
+
 def to_hans(text: str) -> str:
     """zh-Hans form of ``text`` (OpenCC t2s), guaranteed to keep its length."""
+    if not _needs_t2s(text):
+        return text
     converted = _converter("t2s").convert(text)
     if len(converted) != len(text):
         # A phrase rule changed the length: fall back to per-character conversion.
