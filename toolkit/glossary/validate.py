@@ -1,0 +1,264 @@
+"""Check a glossary folder and report every problem, not only the first.
+
+The loader (:mod:`toolkit.glossary.store`) stops at the first fault; here each file and each
+concept is read on its own so one run lists them all:
+
+* schema errors from the loader (bad TOML, unknown keys, unknown language codes, …);
+* duplicate concept ids;
+* one surface (folded: script, case and width ignored) in two concepts;
+* a language with terms but no preferred term, or more than one (zh-Hant: one plain preferred,
+  plus at most one per region);
+* a plain (non-regional) zh-Hant term that does not t2s-normalise to a zh-Hans term of its concept;
+* with a seeds folder, ``seen`` ids that name no document there.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import GlossaryError
+from toolkit.models import Concept, Term
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One fault, printed as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{self.line}: {self.message}"
+            if self.line
+            else (f"{self.path}: {self.message}")
+        )
+
+
+def validate_glossary(glossary_dir: Path | str, seeds: Path | str | None = None) -> list[Problem]:
+    """Every problem of the glossary at ``glossary_dir``, sorted by file and line."""
+    from toolkit.glossary import store
+
+    files = store.glossary_files(Path(glossary_dir))
+    problems: list[Problem] = []
+    concepts: list[Concept] = []
+    for file in files:
+        concepts.extend(_read_file(file, problems))
+    first: dict[str, Concept] = {}
+    for concept in concepts:
+        if concept.id in first:
+            earlier = first[concept.id]
+            problems.append(
+                _problem(
+                    concept,
+                    None,
+                    (
+                        f"duplicate concept id {concept.id!r} "
+                        f"(first at {earlier.path}:{earlier.line})"
+                    ),
+                )
+            )
+        else:
+            first[concept.id] = concept
+    full = [store.with_derived_hant(concept) for concept in first.values()]
+    problems.extend(_shared_surfaces(full))
+    for concept in full:
+        problems.extend(_preferred_counts(concept))
+        problems.extend(_hant_without_hans(concept))
+    if seeds is not None:
+        problems.extend(_unknown_seen(full, Path(seeds)))
+    return sorted(set(problems))
+
+
+def _read_file(file: Path, problems: list[Problem]) -> list[Concept]:
+    """The concepts of one file that pass the loader's checks; the others become problems."""
+    from toolkit.glossary import store
+
+    try:
+        text = file.read_text(encoding="utf-8")
+        tomllib.loads(text)
+    except (UnicodeDecodeError, OSError, tomllib.TOMLDecodeError):
+        try:
+            store.read_concepts(file)
+        except GlossaryError as exc:
+            problems.append(_from_error(exc, file))
+        return []
+    data = tomllib.loads(text)
+    lines = text.splitlines()
+    unknown = sorted(set(data) - {"concept"})
+    for key in unknown:
+        problems.append(Problem(str(file), _line_of(lines, key), f"unknown top-level key {key!r}"))
+    raw = data.get("concept", [])
+    if not isinstance(raw, list):
+        problems.append(Problem(str(file), 0, "'concept' must be an array of tables ([[concept]])"))
+        return []
+    headers = [i for i, line in enumerate(lines) if line.strip() == "[[concept]]"]
+    concepts = []
+    for number, entry in enumerate(raw):
+        header = headers[number] if number < len(headers) else 0
+        try:
+            concepts.append(store._concept(entry, file, lines, header))
+        except GlossaryError as exc:
+            problems.append(_from_error(exc, file))
+    return concepts
+
+
+def _line_of(lines: list[str], needle: str) -> int:
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"\s*{re.escape(needle)}\s*=", line):
+            return number
+    return 0
+
+
+def _from_error(exc: GlossaryError, file: Path) -> Problem:
+    message = exc.message + (f" — {exc.hint}" if exc.hint else "")
+    return Problem(exc.path or str(file), exc.line or 0, " ".join(message.split()))
+
+
+def _problem(concept: Concept, term: Term | None, message: str) -> Problem:
+    line = (term.line if term is not None and term.line else None) or concept.line or 0
+    return Problem(concept.path or "", line, message)
+
+
+def _shared_surfaces(concepts: Iterable[Concept]) -> list[Problem]:
+    from toolkit.glossary.match import match_key
+
+    owners: dict[str, dict[str, Term]] = defaultdict(dict)
+    where: dict[tuple[str, str], Concept] = {}
+    for concept in concepts:
+        for term in concept.terms:
+            key = match_key(" ".join(term.text.split()))
+            owners[key].setdefault(concept.id, term)
+            where[(key, concept.id)] = concept
+    problems = []
+    for key, by_concept in owners.items():
+        if len(by_concept) < 2:
+            continue
+        ids = sorted(by_concept)
+        for concept_id in ids:
+            term = by_concept[concept_id]
+            others = ", ".join(other for other in ids if other != concept_id)
+            problems.append(
+                _problem(
+                    where[(key, concept_id)],
+                    term,
+                    (f"concept {concept_id}: {term.text!r} ({term.lang}) also belongs to {others}"),
+                )
+            )
+    return problems
+
+
+def _preferred_counts(concept: Concept) -> list[Problem]:
+    problems = []
+    by_lang: dict[str, list[Term]] = defaultdict(list)
+    for term in concept.terms:
+        by_lang[term.lang].append(term)
+    for lang, terms in by_lang.items():
+        plain = [t for t in terms if t.status == "preferred" and t.region is None]
+        regional: dict[str, list[Term]] = defaultdict(list)
+        for term in terms:
+            if term.status == "preferred" and term.region is not None:
+                regional[term.region].append(term)
+        if not plain and not regional:
+            problems.append(
+                _problem(
+                    concept,
+                    terms[0],
+                    (f"concept {concept.id}: {lang} has terms but no preferred one"),
+                )
+            )
+        elif not plain and lang != "zh-Hant":
+            problems.append(
+                _problem(
+                    concept,
+                    terms[0],
+                    (f"concept {concept.id}: {lang} has only regional preferred terms"),
+                )
+            )
+        if len(plain) > 1:
+            names = ", ".join(repr(t.text) for t in plain)
+            problems.append(
+                _problem(
+                    concept,
+                    plain[1],
+                    (f"concept {concept.id}: {lang} has {len(plain)} preferred terms ({names})"),
+                )
+            )
+        for region, group in regional.items():
+            if len(group) > 1:
+                names = ", ".join(repr(t.text) for t in group)
+                problems.append(
+                    _problem(
+                        concept,
+                        group[1],
+                        (
+                            f"concept {concept.id}: {lang} has {len(group)} preferred terms "
+                            f"for region {region} ({names})"
+                        ),
+                    )
+                )
+    return problems
+
+
+def _hant_without_hans(concept: Concept) -> list[Problem]:
+    from toolkit.chinese import to_hans
+    from toolkit.glossary.match import match_key
+
+    hans = {t.text for t in concept.terms if t.lang == "zh-Hans"}
+    folded = {match_key(text) for text in hans}
+    problems = []
+    for term in concept.terms:
+        if term.lang != "zh-Hant" or term.region is not None or term.derived:
+            continue
+        if to_hans(term.text) in hans or match_key(term.text) in folded:
+            continue
+        problems.append(
+            _problem(
+                concept,
+                term,
+                (
+                    f"concept {concept.id}: zh-Hant {term.text!r} has no zh-Hans counterpart "
+                    f"(t2s gives {to_hans(term.text)!r}) — add it, or mark the term with a region"
+                ),
+            )
+        )
+    return problems
+
+
+def document_ids(seeds: Path) -> set[str]:
+    """Ids a ``seen`` list may name: :func:`toolkit.ingest.document_id` of each file."""
+    from toolkit.ingest import document_id
+
+    if not seeds.is_dir():
+        raise GlossaryError("seeds folder not found", path=seeds, hint="pass --seeds DIR")
+    return {
+        document_id(path)
+        for path in seeds.iterdir()
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def _unknown_seen(concepts: Iterable[Concept], seeds: Path) -> list[Problem]:
+    known = document_ids(seeds)
+    problems = []
+    for concept in concepts:
+        for term in concept.terms:
+            for doc in term.seen:
+                if doc not in known:
+                    problems.append(
+                        _problem(
+                            concept,
+                            term,
+                            (
+                                f"concept {concept.id}: {term.text!r} is marked seen in {doc!r}, "
+                                f"which is not a document in {seeds}"
+                            ),
+                        )
+                    )
+    return problems
