@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.models import Unit
 
 
 def json_line(record: dict[str, Any]) -> None:
@@ -84,3 +87,28 @@ def progress(unit: str = "segments"):  # -> rich.progress.Progress (a context ma
         TimeRemainingColumn(),
         console=console(stderr=True),
     )
+
+
+def units_summary(units: Sequence[Unit]) -> None:
+    """Per document: how many units came from where; then every unit that needs review."""
+    from collections import Counter
+
+    per_doc: dict[str, Counter[str]] = {}
+    for unit in units:
+        per_doc.setdefault(unit.doc, Counter())[unit.status] += 1
+    statuses = ("reviewed", "memory", "machine", "needs_review")
+    table(
+        ["document", *statuses, "total"],
+        [
+            (doc, *(str(counts[s]) for s in statuses), str(sum(counts.values())))
+            for doc, counts in per_doc.items()
+        ],
+        title="translated units",
+    )
+    flagged = [unit for unit in units if unit.status == "needs_review"]
+    if flagged:
+        table(
+            ["segment", "why", "target"],
+            [(unit.id, unit.note, unit.target[:80]) for unit in flagged],
+            title="needs review",
+        )

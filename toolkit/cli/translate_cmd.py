@@ -1,9 +1,93 @@
-"""(not yet implemented)"""
+"""`toolkit translate`: sources in, glossary-consistent aligned translations out."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from toolkit.cli.options import GlossaryOption
+
+
+def translate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Source files or folders.", metavar="PATH...")
+    ],
+    to: Annotated[str, typer.Option("--to", help="Target: en, de, zh-Hans, zh-Hant[-TW|-HK].")],
+    source: Annotated[
+        str, typer.Option("--from", help="Source language (auto: detected per paragraph).")
+    ] = "auto",
+    beam: Annotated[int, typer.Option(min=1, max=16, help="Beam size (Argos uses 4).")] = 4,
+    device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
+    threads: Annotated[
+        int, typer.Option(min=0, help="Translation threads (0: one per CPU core).")
+    ] = 0,
+    compute_type: Annotated[
+        str, typer.Option(help="CTranslate2 compute type: auto, int8, float32, …")
+    ] = "auto",
+    glossary: GlossaryOption = None,
+    catalog_dir: Annotated[
+        Path | None,
+        typer.Option(help="PO catalog folder (default: translations/, $TOOLKIT_TRANSLATIONS)."),
+    ] = None,
+    write_catalogs: Annotated[
+        bool, typer.Option("--catalogs/--no-catalogs", help="Write PO catalogs.")
+    ] = True,
+    install: Annotated[
+        bool, typer.Option("--install/--no-install", help="Download missing packages.")
+    ] = True,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="One JSON object per segment.")
+    ] = False,
+) -> None:
+    """Translate PATH... into --to, enforcing the glossary; write PO catalogs."""
+    from toolkit.cli import render
+    from toolkit.cli.models_cmd import install_pair
+    from toolkit.cli.options import glossary_dir
+    from toolkit.config import default_translations_dir
+    from toolkit.corpus import catalog
+    from toolkit.glossary.store import load_glossary
+    from toolkit.ingest import iter_documents
+    from toolkit.mt.engine import DecodeOptions, resolve_device
+    from toolkit.mt.memory import TranslationMemory
+    from toolkit.mt.pipeline import CorpusTranslator, TranslateOptions, check_languages
+    from toolkit.segment import SEGMENTER_ID, segment_document
+
+    options = TranslateOptions(
+        target=to,
+        source=source,
+        decode=DecodeOptions(
+            beam=beam, device=resolve_device(device), threads=threads, compute_type=compute_type
+        ),
+    )
+    check_languages(options)
+    terms = load_glossary(glossary_dir(glossary))
+    sources: dict[str, str] = {}
+    segments = []
+    for document in iter_documents(paths):
+        sources[document.id] = document.path
+        segments.extend(segment_document(document))
+    folder = catalog_dir or default_translations_dir()
+    with TranslationMemory() as memory:
+        if write_catalogs:
+            catalog.load_reviewed(folder, memory)
+        translator = CorpusTranslator(
+            terms, memory, options, installer=install_pair if install else None
+        )
+        with render.progress() as bar:
+            task = bar.add_task(f"→ {to}", total=len(segments))
+            units = list(translator.run(segments, SEGMENTER_ID, lambda n: bar.advance(task, n)))
+    if write_catalogs:
+        written = catalog.write_catalogs(folder, units, sources, translator.signature)
+        for path in written:
+            typer.echo(f"wrote {path}", err=True)
+    if json_output:
+        for unit in units:
+            render.json_line(catalog.unit_record(unit))
+        return
+    render.units_summary(units)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app`` (or to a shared group in ``toolkit.cli.groups``)."""
+    app.command("translate")(translate)

@@ -10,8 +10,10 @@ from functools import cached_property
 
 from toolkit.models import Concept, Term
 
-#: Term forms a translation keeps: a short source mention gets the target's short form.
-SHORT_FORMS = ("shortForm", "acronym", "abbreviation")
+#: Term forms a translation keeps: a short mention gets the target's short form, an acronym the
+#: target's acronym, a set phrase ("国内生产总值的 5%" of the 5% target) the target's phrase.
+KEPT_FORMS = ("shortForm", "acronym", "abbreviation", "phrase")
+SHORT_FORMS = KEPT_FORMS  # transitional name, used by toolkit.qa until it moves to KEPT_FORMS
 
 CONCEPT_TYPES: tuple[str, ...] = (
     "person",
@@ -69,7 +71,7 @@ class Glossary:
 
             lang, region = "zh-Hant", HANT_REGIONS.get(target)
         term = None
-        if form in SHORT_FORMS:
+        if form in KEPT_FORMS:
             short = [
                 t
                 for t in concept.terms
@@ -84,15 +86,28 @@ class Glossary:
             term = concept.preferred(lang, region) or concept.preferred("en")
         return term.text if term is not None else concept.id
 
-    def rendering(self, concept_id: str, term: Term, surface: str, target: str) -> str:
+    def rendering(
+        self, concept_id: str, term: Term, surface: str, target: str, source: str | None = None
+    ) -> str:
         """The target text for a source mention ``surface`` of ``term``.
 
-        A mention already written as an acceptable ``target``-language term stays as written
-        (the acronym SACEUR inside a Chinese sentence translated into English); anything else,
-        forbidden variants included, becomes :meth:`target_term`.
+        A mention written exactly as an acceptable ``target``-language term stays as written (the
+        acronym SACEUR inside a Chinese sentence translated into English); anything else —
+        inflected or re-cased mentions, forbidden variants — becomes :meth:`target_term`. When
+        the same string is also a term of the ``source`` language ("USA" in German), it is read
+        as that language's term, so its form decides the rendering ("US").
         """
+        if source is not None and term.lang != source:
+            from toolkit.chinese import fold
+
+            key = fold(term.text)
+            concept = self.by_id[concept_id]
+            own = [t for t in concept.terms if t.lang == source and fold(t.text) == key]
+            if own:
+                own.sort(key=lambda t: (t.status != "preferred", t.derived))
+                term = own[0]
         lang = "zh-Hant" if target.startswith("zh-Hant") else target
-        if term.lang == lang and term.status != "forbidden":
+        if term.lang == lang and term.status != "forbidden" and surface == term.text:
             return surface
         return self.target_term(concept_id, target, term.form)
 

@@ -1,0 +1,250 @@
+"""The MT core end to end with the project's own test packages (no network, no torch).
+
+* the copy model echoes its input, so the output must be the source with every glossary term
+  replaced by its target rendering and nothing else changed;
+* the random model produces garbage that drops and mangles sentinels, so it proves that repairs
+  keep 100 % of the terms and leak no sentinel text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from toolkit.errors import ModelError, UsageError
+from toolkit.glossary.match import matcher_for
+from toolkit.glossary.store import load_glossary
+from toolkit.ingest import document_from_text
+from toolkit.mt import packages
+from toolkit.mt import protect as guard
+from toolkit.mt.engine import DecodeOptions
+from toolkit.mt.memory import TranslationMemory
+from toolkit.mt.pipeline import CorpusTranslator, TranslateOptions
+from toolkit.segment import SEGMENTER_ID, iter_segments, segment_document
+from toolkit.testing.models import build_package
+
+from .conftest import ROOT
+
+GLOSSARY = load_glossary(ROOT / "glossary")
+LATIN = re.compile(r"[0-9A-Za-z]")
+
+
+@pytest.fixture
+def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty packages folder of the test's own."""
+    folder = tmp_path / "packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def memory(tmp_path: Path):
+    with TranslationMemory(tmp_path / "memory.sqlite3") as handle:
+        yield handle
+
+
+@pytest.fixture(scope="session")
+def package_files(tmp_path_factory: pytest.TempPathFactory, copy_package_file, random_package_file):
+    folder = tmp_path_factory.mktemp("more-packages")
+    return {
+        ("copy", "zh", "en"): copy_package_file,
+        ("random", "zh", "en"): random_package_file,
+        **{
+            (kind, a, b): build_package(kind, a, b, folder / f"{kind}-{a}_{b}.argosmodel")
+            for kind, a, b in [
+                ("copy", "de", "en"),
+                ("copy", "en", "zh"),
+                ("random", "de", "en"),
+                ("copy", "zh", "de"),
+            ]
+        },
+    }
+
+
+def install(package_files, *keys: tuple[str, str, str]) -> None:
+    for key in keys:
+        packages.install_file(package_files[key])
+
+
+def translate(segments, target: str, memory, beam: int = 4, max_length: int = 256, **kwargs):
+    """Random models rarely emit </s>: their tests cap the output length."""
+    options = TranslateOptions(
+        target=target, decode=DecodeOptions(beam=beam, max_decoding_length=max_length), **kwargs
+    )
+    translator = CorpusTranslator(GLOSSARY, memory, options)
+    return list(translator.run(segments, SEGMENTER_ID)), translator
+
+
+def expected_echo(segment, target: str) -> str:
+    """The source with each term replaced by its rendering, computed independently of protect."""
+    out = ""
+    position = 0
+    for match in matcher_for(GLOSSARY).find(segment.text):
+        rendering = GLOSSARY.rendering(
+            match.concept, match.term, match.surface, target, segment.tag
+        )
+        out += segment.norm[position : match.start]
+        # Two Latin terms side by side come back one space apart (see protect._spaced).
+        if out and LATIN.match(out[-1]) and LATIN.match(rendering[0]) and position == match.start:
+            out += " "
+        out += rendering
+        position = match.end
+    return out + segment.norm[position:]
+
+
+def test_copy_model_on_seed_000_replaces_terms_and_changes_nothing_else(
+    packages_dir, memory, package_files, seeds_dir
+) -> None:
+    install(package_files, ("copy", "zh", "en"))
+    segments = list(iter_segments([seeds_dir / "000_1af9f7c0197d13b8.txt"]))
+    units, translator = translate(segments, "en", memory)
+    assert len(units) == len(segments) == 88
+    with_terms = 0
+    for segment, unit in zip(segments, units, strict=True):
+        assert unit.status == "machine", unit
+        assert unit.target == expected_echo(segment, "en"), segment.id
+        with_terms += bool(unit.terms)
+    assert with_terms > 60
+    assert "model:translate-zh_en-test_copy sha256:" in translator.signature
+    assert f"glossary:sha256:{GLOSSARY.sha256[:12]}" in translator.signature
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_random_model_keeps_every_term_and_leaks_nothing(
+    beam: int, packages_dir, memory, package_files, seeds_dir
+) -> None:
+    install(package_files, ("random", "zh", "en"), ("random", "de", "en"))
+    segments = list(iter_segments([seeds_dir]))
+    units, _ = translate(segments, "en", memory, beam=beam, max_length=48)
+    protected = 0
+    for segment, unit in zip(segments, units, strict=True):
+        assert guard.leaked(unit.target, segment.norm) is None, unit
+        counts = guard.count_terms(unit.target, [t.target_term for t in unit.terms])
+        for term in unit.terms:
+            assert counts[term.target_term] >= 1, (unit.id, term)
+        protected += len(unit.terms)
+        if segment.lang == "en":
+            assert unit.target == segment.text  # the English notice passes through
+    assert protected > 300
+
+
+def test_memory_serves_a_second_run_and_keys_on_glossary_and_engine(
+    packages_dir, memory, package_files, seeds_dir
+) -> None:
+    install(package_files, ("copy", "zh", "en"))
+    segments = list(iter_segments([seeds_dir / "001_29cecc130fa1cd1d.txt"]))
+    first, _ = translate(segments, "en", memory)
+    second, _ = translate(segments, "en", memory)
+    assert {u.status for u in first} == {"machine"}
+    assert {u.status for u in second} == {"memory"}
+    assert [u.target for u in first] == [u.target for u in second]
+    third, _ = translate(segments, "en", memory, beam=1)  # another engine signature
+    assert {u.status for u in third} == {"machine"}
+
+
+def test_reviewed_translations_win_and_are_reused_for_identical_sentences(
+    packages_dir, memory, package_files
+) -> None:
+    install(package_files, ("copy", "zh", "en"))
+    doc = document_from_text("北约秘书长吕特表示支持。\n\n北约秘书长吕特表示支持。\n", "d1")
+    segments = list(segment_document(doc))
+    memory.add_reviewed([(segments[0].norm, "zh", "en", "Rutte voiced support.", "human")])
+    units, _ = translate(segments, "en", memory)
+    assert [u.status for u in units] == ["reviewed", "reviewed"]
+    assert {u.target for u in units} == {"Rutte voiced support."}
+    memory.add_machine([])  # machine output can never replace a reviewed row
+    assert memory.reviewed(segments[0].norm, "zh", "en") == "Rutte voiced support."
+
+
+def test_an_interrupted_run_keeps_finished_chunks(
+    packages_dir, memory, package_files, seeds_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(package_files, ("copy", "zh", "en"))
+    segments = list(iter_segments([seeds_dir / "000_1af9f7c0197d13b8.txt"]))
+    calls = {"n": 0}
+    real = CorpusTranslator._translate
+
+    def flaky(self, engine, jobs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, engine, jobs)
+
+    monkeypatch.setattr(CorpusTranslator, "_translate", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        translate(segments, "en", memory, chunk=32)
+    monkeypatch.setattr(CorpusTranslator, "_translate", real)
+    units, _ = translate(segments, "en", memory, chunk=32)
+    statuses = [u.status for u in units]
+    assert statuses.count("memory") == 32
+    assert statuses.count("machine") == len(segments) - 32
+
+
+def test_pivot_through_english_and_traditional_targets(packages_dir, memory, package_files) -> None:
+    install(package_files, ("copy", "de", "en"), ("copy", "en", "zh"))
+    doc = document_from_text("Die NATO und das Weiße Haus verhandeln.\n", "d2")
+    segments = list(segment_document(doc))
+    units, translator = translate(segments, "zh-Hant", memory)
+    (unit,) = units
+    # Copy models echo, so only the terms change: into their zh-Hant (Taiwan) renderings.
+    assert unit.target == "Die 北約 und das 白宮 verhandeln."
+    assert "translate-de_en-test_copy" in translator.signature
+    assert "translate-en_zh-test_copy" in translator.signature
+    assert translator.signature.endswith("opencc:s2twp")
+
+
+def test_same_language_targets_enforce_terms_and_convert_script(memory) -> None:
+    doc = document_from_text("荷兰首相吕特支持志愿者联盟。\n", "d3")
+    segments = list(segment_document(doc))
+    (unit,), _ = translate(segments, "zh-Hant", memory)  # no package needed
+    # Terms become their zh-Hant renderings (the forbidden title too), the rest is converted
+    # with Taiwan phrasing (s2twp: 支持 → 支援).
+    assert unit.target == "馬克·呂特支援意願聯盟。"
+
+
+def test_missing_pair_says_what_to_install(packages_dir, memory) -> None:
+    segments = list(segment_document(document_from_text("北约。\n", "d4")))
+    with pytest.raises(ModelError, match=r"no translation package for zh→en.*install"):
+        translate(segments, "en", memory)
+
+
+@pytest.mark.parametrize(("target", "source"), [("fr", "auto"), ("en", "xx")])
+def test_unknown_languages_are_refused(target: str, source: str, memory) -> None:
+    with pytest.raises(UsageError):
+        translate([], target, memory, source=source)
+
+
+def test_overlong_segments_are_split_not_fatal(packages_dir, memory, package_files) -> None:
+    install(package_files, ("copy", "zh", "en"))
+    text = "北约的防务开支问题，" * 120 + "结束。"
+    segments = list(segment_document(document_from_text(text + "\n", "d5")))
+    units, _ = translate(segments, "en", memory)
+    assert len(units) == 1
+    assert units[0].target.count("NATO") == 120
+
+
+alphabet = st.sampled_from([*"北约欧盟特朗普说了，。 abc NATO ZQX\ue000", "吕特", "SACEUR"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=st.lists(alphabet, min_size=1, max_size=30).map("".join))
+def test_random_model_never_leaks_on_arbitrary_text(text: str, tmp_path_factory, package_files):
+    folder = tmp_path_factory.mktemp("hyp")
+    import os
+
+    os.environ["ARGOS_PACKAGES_DIR"] = str(folder / "packages")
+    try:
+        install(package_files, ("random", "zh", "en"))
+        segments = list(segment_document(document_from_text(text + "\n", "h")))
+        with TranslationMemory(folder / "m.sqlite3") as memory:
+            units, _ = translate(segments, "en", memory, beam=1, max_length=32)
+    finally:
+        del os.environ["ARGOS_PACKAGES_DIR"]
+    for segment, unit in zip(segments, units, strict=True):
+        assert guard.leaked(unit.target, segment.norm) is None
+        counts = guard.count_terms(unit.target, [t.target_term for t in unit.terms])
+        assert all(counts[t.target_term] >= 1 for t in unit.terms)

@@ -1,0 +1,306 @@
+"""Segments in, aligned units out: memory first, then one batched, glossary-enforced MT pass.
+
+For every segment, in this order: a human-reviewed translation from the memory; the source already
+in the target language (terms normalised, script converted); a machine translation the memory holds
+for this engine and glossary; otherwise the segment joins the corpus-wide MT pass, which runs in
+chunks so that an interrupted run keeps (and later reuses) every finished chunk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from toolkit import __version__
+from toolkit.errors import ModelError, UsageError
+from toolkit.glossary.model import Glossary
+from toolkit.models import Segment, Unit, UnitTerm
+from toolkit.mt import protect as guard
+from toolkit.mt.engine import DecodeOptions, Engine, engine_for, engine_signature
+from toolkit.mt.memory import MachineEntry, TranslationMemory
+from toolkit.mt.packages import ARGOS_CODES, PackageInfo, missing_pairs, route
+
+if TYPE_CHECKING:
+    from toolkit.glossary.match import Matcher
+
+TARGETS: tuple[str, ...] = ("en", "de", "zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK")
+SOURCES: tuple[str, ...] = ("auto", "zh", "de", "en")
+Installer = Callable[[str, str], PackageInfo]
+Progress = Callable[[int], None]
+
+
+def argos_code(tag: str) -> str:
+    """Argos language code of a tag: Chinese of either script is translated from zh-Hans."""
+    return "zh" if tag.startswith("zh") else ARGOS_CODES.get(tag, tag)
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    target: str
+    source: str = "auto"  # auto: each segment's detected language
+    decode: DecodeOptions = field(default_factory=DecodeOptions)
+    chunk: int = 256  # segments per MT round trip (and per memory commit)
+
+
+@dataclass(eq=False)
+class _Job:
+    """A segment on its way through the pipeline."""
+
+    segment: Segment
+    src: str  # Argos code of the source
+    mt_source: str  # what the engine sees (zh-Hans for Chinese)
+    slots: list[guard.Slot]
+    terms: tuple[UnitTerm, ...]
+    target: str = ""
+    status: str = "machine"
+    note: str = ""
+
+
+def check_languages(options: TranslateOptions) -> None:
+    if options.target not in TARGETS:
+        raise UsageError(
+            f"unknown target language {options.target!r}", hint=f"use one of {', '.join(TARGETS)}"
+        )
+    if options.source not in SOURCES:
+        raise UsageError(
+            f"unknown source language {options.source!r}", hint=f"use one of {', '.join(SOURCES)}"
+        )
+
+
+def opencc_signature(target: str, sources: Iterable[str]) -> str:
+    parts = ["t2s"] if any(s == "zh" for s in sources) else []
+    if target.startswith("zh-Hant"):
+        from toolkit.chinese import HANT_CONFIGS
+
+        parts.append(HANT_CONFIGS[target])
+    return "+".join(parts) or "none"
+
+
+def make_signature(engine: str, segmenter: str, glossary: Glossary, opencc: str) -> str:
+    """The reproducibility line every output carries."""
+    return (
+        f"toolkit {__version__}|{engine}|seg:{segmenter}|"
+        f"glossary:sha256:{glossary.sha256[:12]}|opencc:{opencc}"
+    )
+
+
+class CorpusTranslator:
+    """Translates a corpus of segments into one target language."""
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        memory: TranslationMemory,
+        options: TranslateOptions,
+        *,
+        installer: Installer | None = None,
+    ) -> None:
+        check_languages(options)
+        self.glossary = glossary
+        self.memory = memory
+        self.options = options
+        self.installer = installer
+        self._engines: dict[str, tuple[Engine, str]] = {}
+        self.signature = ""
+
+    # -- routes and engines -------------------------------------------------------------
+    def _engine(self, src: str) -> tuple[Engine, str]:
+        """The engine for ``src`` → target and its signature part, installing if allowed."""
+        if src in self._engines:
+            return self._engines[src]
+        tgt = argos_code(self.options.target)
+        packages = route(src, tgt)
+        if packages is None:
+            missing = missing_pairs(src, tgt)
+            if self.installer is None:
+                pairs = ", ".join(f"{a}→{b}" for a, b in missing)
+                raise ModelError(
+                    f"no translation package for {pairs}",
+                    hint=f"toolkit models install {missing[0][0]} {missing[0][1]} "
+                    "(or --file X.argosmodel when offline)",
+                )
+            for pair in missing:
+                self.installer(*pair)
+            packages = route(src, tgt)
+            if packages is None:
+                raise ModelError(f"no route from {src} to {tgt} after installing")
+        engine = engine_for(packages, self.options.decode)
+        pair = (engine, engine_signature(engine, self.options.decode))
+        self._engines[src] = pair
+        return pair
+
+    # -- the run ------------------------------------------------------------------------
+    def run(
+        self, segments: Iterable[Segment], segmenter: str, progress: Progress | None = None
+    ) -> Iterator[Unit]:
+        """Units for ``segments`` in their order; ``progress(n)`` as n more are finished."""
+        from toolkit.glossary.match import matcher_for
+
+        matcher = matcher_for(self.glossary)
+        target = self.options.target
+        tgt = argos_code(target)
+        jobs = [self._job(segment, matcher) for segment in segments]
+        pending: dict[str, list[_Job]] = defaultdict(list)
+        for job in jobs:
+            reviewed = self.memory.reviewed(job.mt_source, job.src, target)
+            if reviewed is not None:
+                job.target, job.status = reviewed, "reviewed"
+            elif job.src == tgt:
+                job.target = self._passthrough(job)
+            else:
+                pending[job.src].append(job)
+        if progress is not None:
+            progress(len(jobs) - sum(len(group) for group in pending.values()))
+        engine_parts = []
+        glossary_sha = self.glossary.sha256
+        for src, group in sorted(pending.items()):
+            engine, engine_part = self._engine(src)
+            engine_parts.append(engine_part)
+            todo = []
+            for job in group:
+                entry = self.memory.machine(job.mt_source, src, target, engine_part, glossary_sha)
+                if entry is None:
+                    todo.append(job)
+                    continue
+                job.target, job.note = entry.target, entry.note
+                job.status = "needs_review" if entry.status == "needs_review" else "memory"
+                if progress is not None:
+                    progress(1)
+            for begin in range(0, len(todo), self.options.chunk):
+                chunk = todo[begin : begin + self.options.chunk]
+                self._translate(engine, chunk)
+                self.memory.add_machine(
+                    MachineEntry(
+                        job.mt_source,
+                        src,
+                        target,
+                        engine_part,
+                        glossary_sha,
+                        job.target,
+                        job.status,
+                        job.note,
+                    )
+                    for job in chunk
+                )
+                if progress is not None:
+                    progress(len(chunk))
+        engine_text = " + ".join(sorted(set(engine_parts))) or "engine:none"
+        self.signature = make_signature(
+            engine_text, segmenter, self.glossary, opencc_signature(target, (j.src for j in jobs))
+        )
+        for job in jobs:
+            seg = job.segment
+            yield Unit(
+                id=seg.id,
+                doc=seg.doc,
+                source=seg.text,
+                target=job.target,
+                src_lang=seg.tag if self.options.source == "auto" else self.options.source,
+                tgt_lang=target,
+                status=job.status,  # type: ignore[arg-type]
+                terms=job.terms,
+                signature=self.signature,
+                line=seg.line,
+                note=job.note,
+                kind=seg.kind,
+            )
+
+    def _job(self, segment: Segment, matcher: Matcher) -> _Job:
+        src = argos_code(segment.lang if self.options.source == "auto" else self.options.source)
+        mt_source = segment.norm
+        slots: list[guard.Slot] = []
+        terms: list[UnitTerm] = []
+        for match in matcher.find(segment.text):
+            concept = self.glossary.by_id[match.concept]
+            target_term = self.glossary.rendering(
+                concept.id, match.term, match.surface, self.options.target, segment.tag
+            )
+            slots.append(guard.Slot(match.start, match.end, concept.id, target_term, concept.dnt))
+            terms.append(UnitTerm(concept.id, concept.en, match.surface, target_term))
+        if len(slots) > guard.MAX_SLOTS:  # absurd, but must not break the sentinel alphabet
+            slots = slots[: guard.MAX_SLOTS]
+        return _Job(segment, src, mt_source, slots, tuple(terms))
+
+    def _passthrough(self, job: _Job) -> str:
+        """Source already in the target language: enforce the terms, convert the script."""
+        parts = guard.pieces(job.mt_source, job.slots)
+        convert = self._script_converter()
+        return "".join(
+            part.target if isinstance(part, guard.Slot) else convert(part) for part in parts
+        )
+
+    def _script_converter(self) -> Callable[[str], str]:
+        target = self.options.target
+        if target.startswith("zh-Hant"):
+            from toolkit.chinese import to_hant
+
+            return lambda text: to_hant(text, target)
+        return lambda text: text
+
+    def _translate(self, engine: Engine, jobs: Sequence[_Job]) -> None:
+        """Decode ``jobs`` with sentinel schemes in turn, then piecewise, then flag."""
+        convert = self._script_converter()
+        failing = list(jobs)
+        reasons: dict[int, str] = {}
+        for scheme in guard.SCHEMES:
+            batch = [job for job in failing if scheme in guard.usable_schemes(job.mt_source)]
+            if not batch:
+                continue
+            sources = [guard.protect(job.mt_source, job.slots, scheme) for job in batch]
+            outputs = engine.translate_batch(sources)
+            still = []
+            for job, output in zip(batch, outputs, strict=True):
+                outcome = guard.restore(convert(output), job.mt_source, job.slots, scheme)
+                job.target = outcome.text
+                if outcome.problem is None:
+                    job.status, job.note = "machine", ""
+                else:
+                    reasons[id(job)] = outcome.problem
+                    still.append(job)
+            tried = {id(job) for job in batch}
+            failing = [job for job in failing if id(job) not in tried] + still
+        if failing:
+            self._piecewise(engine, failing, reasons, convert)
+
+    def _piecewise(
+        self,
+        engine: Engine,
+        jobs: Sequence[_Job],
+        reasons: dict[int, str],
+        convert: Callable[[str], str],
+    ) -> None:
+        """Translate the text between the terms and insert the terms ourselves."""
+        requests: list[str] = []
+        layouts: list[list[str | guard.Slot | int]] = []
+        for job in jobs:
+            layout: list[str | guard.Slot | int] = []
+            for part in guard.pieces(job.mt_source, job.slots):
+                if isinstance(part, str) and guard.needs_translation(part):
+                    layout.append(len(requests))
+                    requests.append(part)
+                else:
+                    layout.append(part)
+            layouts.append(layout)
+        outputs = engine.translate_batch(requests) if requests else []
+        spaced = not self.options.target.startswith("zh")
+        for job, layout in zip(jobs, layouts, strict=True):
+            texts = []
+            for part in layout:
+                if isinstance(part, int):
+                    texts.append(convert(outputs[part]))
+                elif isinstance(part, guard.Slot):
+                    texts.append(part.target)
+                else:
+                    texts.append(part)
+            joined = guard.join_pieces(texts, spaced)
+            problem = guard.leaked(joined, job.mt_source) or guard.missing_terms(joined, job.slots)
+            if problem is None:
+                job.target, job.status = joined, "machine"
+                job.note = ""
+                continue
+            first = reasons.get(id(job), "sentinels failed")
+            job.target = guard.scrub(joined, job.mt_source)
+            job.status = "needs_review"
+            job.note = f"{first}; piecewise: {problem}"
