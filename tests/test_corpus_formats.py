@@ -53,20 +53,30 @@ TRICKY = [
 ]
 
 
-def texts(xml_only: bool = False) -> st.SearchStrategy[str]:
+# PO escapes only tab, newline, carriage return, quote and backslash; it refuses other controls
+# and the line separators its readers split on.
+NOT_PO = [c for c in NOT_XML if c not in "\t\n\r"] + ["\x7f", "\x85", "\u2028", "\u2029"]
+
+
+def texts(xml_only: bool = False, po: bool = False) -> st.SearchStrategy[str]:
     """Arbitrary text, weighted towards characters that break naive writers."""
-    chars = st.characters(codec="utf-8", exclude_characters=NOT_XML if xml_only else None)
-    return st.lists(st.one_of(chars, st.sampled_from(TRICKY)), max_size=12).map("".join)
+    excluded = NOT_XML if xml_only else NOT_PO if po else None
+    chars = st.characters(codec="utf-8", exclude_characters=excluded)
+    tricky = [t for t in TRICKY if not po or not set(t) & set(NOT_PO)]
+    return st.lists(st.one_of(chars, st.sampled_from(tricky)), max_size=12).map("".join)
 
 
-def units(xml_only: bool = False) -> st.SearchStrategy[Unit]:
-    text = texts(xml_only)
+def units(xml_only: bool = False, po: bool = False) -> st.SearchStrategy[Unit]:
+    text = texts(xml_only, po)
+    # PO needs a segment id and a source (an empty msgid is its header) and a plain document name.
+    required = text.filter(bool) if po else text
+    doc = st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True) if po else text
     term = st.builds(UnitTerm, text, text, text, text)
     return st.builds(
         Unit,
-        id=text,
-        doc=text,
-        source=text,
+        id=required,
+        doc=doc,
+        source=required,
         target=text,
         src_lang=st.just(META.src_lang),
         tgt_lang=st.just(META.tgt_lang),
@@ -79,12 +89,14 @@ def units(xml_only: bool = False) -> st.SearchStrategy[Unit]:
     )
 
 
-def unit_lists(xml_only: bool = False) -> st.SearchStrategy[list[Unit]]:
-    return st.lists(units(xml_only), min_size=1, max_size=5)
+def unit_lists(xml_only: bool = False, po: bool = False) -> st.SearchStrategy[list[Unit]]:
+    return st.lists(units(xml_only, po), min_size=1, max_size=5)
 
 
-def sample_units() -> list[Unit]:
-    """A fixed, varied corpus: note or not, terms, own or export signature, unknown line."""
+def sample_units(name: str = "") -> list[Unit]:
+    """A fixed, varied corpus: note or not, terms, own or export signature, unknown line.
+
+    PO cannot hold an empty source (an empty msgid is its header), so its corpus has none."""
     term = UnitTerm("chancellor-de", "Federal Chancellor", "联邦总理", "Federal Chancellor")
     pair = {"src_lang": "zh-Hans", "tgt_lang": "en"}
     return [
@@ -110,7 +122,14 @@ def sample_units() -> list[Unit]:
             signature="other|signature",
         ),
         Unit(
-            "002-p001-s01", "002", "", "", **pair, status="needs_review", terms=(term, term), line=1
+            "002-p001-s01",
+            "002",
+            "空" if name == "po" else "",
+            "",
+            **pair,
+            status="needs_review",
+            terms=(term, term),
+            line=1,
         ),
     ]
 
@@ -161,7 +180,7 @@ def test_lxml_loads_only_for_tmx() -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_round_trip(name: str, data: st.DataObject) -> None:
-    items = data.draw(unit_lists(xml_only=name == "tmx"))
+    items = data.draw(unit_lists(xml_only=name == "tmx", po=name == "po"))
     fmt = get_format(name)
     with tempfile.TemporaryDirectory() as folder:
         out = out_path(Path(folder), name)
@@ -171,7 +190,7 @@ def test_round_trip(name: str, data: st.DataObject) -> None:
 
 @pytest.mark.parametrize("name", ["tmx", "tsv", "jsonl"])
 def test_rich_formats_keep_every_field(name: str, tmp_path: Path) -> None:
-    items = sample_units()
+    items = sample_units(name)
     out = out_path(tmp_path, name)
     get_format(name).write(items, out, META)
     assert list(get_format(name).read(out)) == items
@@ -182,8 +201,8 @@ def test_output_is_reproducible(name: str, tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
     second.mkdir()
-    write_quietly(name, sample_units(), out_path(first, name))
-    write_quietly(name, sample_units(), out_path(second, name))
+    write_quietly(name, sample_units(name), out_path(first, name))
+    write_quietly(name, sample_units(name), out_path(second, name))
     files = sorted(p.name for p in first.iterdir())
     assert files == sorted(p.name for p in second.iterdir())
     for file_name in files:
@@ -395,7 +414,7 @@ def test_failure_midway_leaves_no_file(name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_failure_midway_keeps_the_previous_export(name: str, tmp_path: Path) -> None:
     out = out_path(tmp_path, name)
-    write_quietly(name, sample_units(), out)
+    write_quietly(name, sample_units(name), out)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     with pytest.raises(RuntimeError):
         get_format(name).write(failing_after(1), out, META)
@@ -413,7 +432,7 @@ def test_empty_export_raises_and_writes_nothing(name: str, tmp_path: Path) -> No
 def test_other_language_pair_raises(name: str, tmp_path: Path) -> None:
     stray = Unit("9", "d", "Hallo", "Hello", "de", "en")
     with pytest.raises(CatalogError, match="de→en, but this export is zh-Hans→en"):
-        get_format(name).write([*sample_units(), stray], out_path(tmp_path, name), META)
+        get_format(name).write([*sample_units(name), stray], out_path(tmp_path, name), META)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -421,7 +440,7 @@ def test_other_language_pair_raises(name: str, tmp_path: Path) -> None:
 def test_missing_folder_is_one_clear_error(name: str, tmp_path: Path) -> None:
     out = out_path(tmp_path / "missing", name)
     with pytest.raises(CatalogError, match="cannot write") as caught:
-        get_format(name).write(sample_units(), out, META)
+        get_format(name).write(sample_units(name), out, META)
     assert "\n" not in str(caught.value)
 
 

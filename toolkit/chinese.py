@@ -89,16 +89,29 @@ def _fold_table() -> list[str]:
         lowered = target.lower()
         if len(lowered) == 1:
             mapping[code] = lowered
+    # News text writes apostrophes and hyphens either way, and spaces of every width.
+    for chars, plain in (("\u2019\u2018\u02bc\u2032", "'"), ("\u2010\u2011", "-")):
+        for char in chars:
+            mapping[ord(char)] = plain
     # A list indexed by code point translates about twice as fast as a dict; code points past its
     # end raise IndexError, which str.translate treats as "leave unchanged".
     table = list(map(chr, range(max(mapping) + 1)))
     for code, target in mapping.items():
         table[code] = target
+    for code, char in enumerate(table):
+        if char.isspace():
+            table[code] = " "
     return table
 
 
+def fold_table() -> list[str]:
+    """The table :func:`fold` translates with (index = code point), e.g. for numpy lookups."""
+    return _fold_table()
+
+
 def fold(text: str) -> str:
-    """Matching key of ``text``: same length, simplified, half-width, lower-cased."""
+    """Matching key of ``text``: same length, simplified, half-width, lower-cased, one kind of
+    space, apostrophe and hyphen."""
     return text.translate(_fold_table())
 
 

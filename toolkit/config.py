@@ -1,12 +1,14 @@
 """Where the toolkit keeps things. Nothing here touches the disk at import time.
 
 Environment overrides: ``TOOLKIT_DATA_DIR`` (translation memory, installed packages),
+``TOOLKIT_CACHE_DIR`` (compiled glossary caches),
 ``TOOLKIT_GLOSSARY`` (glossary folder), ``TOOLKIT_TRANSLATIONS`` (PO catalogs).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "glossary-mt-toolkit"
@@ -23,6 +25,20 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Per-user cache folder for derived data (safe to delete). Not created here."""
+    override = os.environ.get("TOOLKIT_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    # platformdirs' rule on Linux, without its ~20 ms import on the lookup fast path.
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / APP_NAME
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
 def packages_dir() -> Path:

@@ -10,6 +10,7 @@ obsolete (``#~``) instead of being lost.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -26,7 +27,7 @@ SIGNATURE_HEADER = "X-Toolkit-Signature"
 SOURCE_HEADER = "X-Toolkit-Source"
 _NAME = re.compile(r"^(?P<doc>.+)\.(?P<target>en|de|zh-Hans|zh-Hant(?:-TW|-HK)?)\.po$")
 _SEGMENT_ID = re.compile(r"^(?P<doc>.+)-p\d{3,}-s\d{2,}$")
-_TERM = re.compile(r"^term: (?P<concept>\S+) \| (?P<en>.*) \| (?P<surface>.*) → (?P<target>.*)$")
+_TERM = re.compile(r"^term: (?P<json>\[.*\])$")
 _LANG = re.compile(r"^source-language: (?P<lang>\S+)$")
 _REVIEW = re.compile(r"^needs review: (?P<why>.*)$")
 
@@ -69,6 +70,9 @@ def read_catalog(path: Path) -> Any:  # -> polib.POFile
     """Parse a PO file; syntax errors become one-line CatalogErrors with the line."""
     import polib
 
+    # polib takes a string that is not an existing file for PO content: check first.
+    if not path.is_file():
+        raise CatalogError("cannot read: no such file", path=path)
     try:
         catalog = polib.pofile(str(path), wrapwidth=0)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -125,17 +129,33 @@ def load_reviewed(folder: Path, memory: Any) -> int:
     return memory.add_reviewed(rows) if rows else 0
 
 
+def one_line(text: str) -> str:
+    """A note as PO comments keep it: whitespace runs (line breaks included) become one space."""
+    return " ".join(text.split())
+
+
+# Characters str.splitlines() breaks on that JSON leaves alone; escaped so a term stays one line.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def _json_line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def _comments(unit: Unit) -> str:
     lines = [f"source-language: {unit.src_lang}"]
+    # [concept, English term, source mention, target rendering] as JSON: readable, and safe for
+    # any character a term may hold.
     lines += [
-        f"term: {t.concept} | {t.term_en} | {t.surface} → {t.target_term}" for t in unit.terms
+        "term: " + _json_line([t.concept, t.term_en, t.surface, t.target_term]) for t in unit.terms
     ]
-    if unit.status == "needs_review" and unit.note:
-        lines.append(f"needs review: {unit.note}")
+    if unit.status == "needs_review":
+        lines.append(f"needs review: {one_line(unit.note) or 'unspecified'}")
     return "\n".join(lines)
 
 
-def _entry(unit: Unit, reference: tuple[str, str] | None) -> Any:
+def unit_to_entry(unit: Unit, reference: tuple[str, str] | None) -> Any:
+    """A PO entry for ``unit``: fuzzy unless reviewed; terms and language as ``#.`` lines."""
     import polib
 
     return polib.POEntry(
@@ -143,6 +163,8 @@ def _entry(unit: Unit, reference: tuple[str, str] | None) -> Any:
         msgid=unit.source,
         msgstr=unit.target,
         comment=_comments(unit),
+        # A reviewer's note travels as a translator comment (#), machine notes as #. lines.
+        tcomment=one_line(unit.note) if unit.status == "reviewed" else "",
         occurrences=[reference] if reference else [],
         flags=[] if unit.status == "reviewed" else ["fuzzy"],
     )
@@ -277,7 +299,7 @@ def merge(catalog: Any, units: Sequence[Unit], source_path: str, path: Path) -> 
             old.obsolete = True
             obsolete.append(old)
         reference = (source_path, str(unit.line)) if unit.line else None
-        fresh.append(_entry(unit, reference))
+        fresh.append(unit_to_entry(unit, reference))
     for stale in active.values():
         if stale.msgstr:
             stale.obsolete = True
@@ -339,28 +361,32 @@ def read_units(
             reviewed = _is_reviewed(entry)
             if reviewed_only and not reviewed:
                 continue
-            yield _unit(entry, found, default, signature, reviewed)
+            yield entry_to_unit(entry, found.doc, found.target, default, signature)
 
 
-def _unit(entry: Any, found: CatalogFile, default: str, signature: str, reviewed: bool) -> Unit:
+def entry_to_unit(entry: Any, doc: str, target: str, default_lang: str, signature: str) -> Unit:
+    """The unit a PO entry holds (inverse of :func:`unit_to_entry`)."""
+    reviewed = _is_reviewed(entry)
     terms = []
     note = ""
     for line in entry.comment.splitlines():
         term = _TERM.match(line)
         if term:
-            terms.append(UnitTerm(term["concept"], term["en"], term["surface"], term["target"]))
+            terms.append(UnitTerm(*json.loads(term["json"])))
         review = _REVIEW.match(line)
         if review:
             note = review["why"]
     status = "reviewed" if reviewed else ("needs_review" if note else "machine")
+    if reviewed:
+        note = entry.tcomment
     line = int(entry.occurrences[0][1]) if entry.occurrences and entry.occurrences[0][1] else None
     return Unit(
         id=entry.msgctxt,
-        doc=found.doc,
+        doc=doc,
         source=entry.msgid,
         target=entry.msgstr,
-        src_lang=_lang_of(entry, default),
-        tgt_lang=found.target,
+        src_lang=_lang_of(entry, default_lang),
+        tgt_lang=target,
         status=status,  # type: ignore[arg-type]
         terms=tuple(terms),
         signature=signature,

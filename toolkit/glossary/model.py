@@ -13,7 +13,6 @@ from toolkit.models import Concept, Term
 #: Term forms a translation keeps: a short mention gets the target's short form, an acronym the
 #: target's acronym, a set phrase ("国内生产总值的 5%" of the 5% target) the target's phrase.
 KEPT_FORMS = ("shortForm", "acronym", "abbreviation", "phrase")
-SHORT_FORMS = KEPT_FORMS  # transitional name, used by toolkit.qa until it moves to KEPT_FORMS
 
 CONCEPT_TYPES: tuple[str, ...] = (
     "person",

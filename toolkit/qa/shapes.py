@@ -1,0 +1,135 @@
+"""Surface shapes the checks look for: URLs and e-mails, placeholders, paired punctuation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+# A URL ends at whitespace, at CJK text or punctuation, or at a quote or bracket around it.
+_URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"'“”‘’„«»「」『』《》()（）\[\]{}、，。：；！？\u2e80-\u9fff]+"
+)
+_EMAIL = re.compile(r"(?a)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_TRAILING = ".,;:!?"
+
+_PLACEHOLDERS = re.compile(
+    "|".join(
+        (
+            r"\{\{?\s*[A-Za-z_][\w.]*\s*\}?\}|\{\d*\}",  # {0} {} {name} {{name}}
+            r"\$\{\w+\}",  # ${name}
+            r"(?<![\d.,%])%(?:\(\w+\)|\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifxu@]\b",  # %s %(name)s %1$d
+            r"#{2,}\s*\w+\s*#{2,}",  # ###T01###
+            r"\[\[[^\[\]\n]{0,40}\]\]",  # [[TOKEN_1]]
+            r"</?(?:[A-Za-z]{1,3}\d+|x|g|bx|ex|ph|bpt|ept|it)\b[^<>]{0,40}?/?>",  # <x1/> <g2> </t3>
+            r"__[A-Za-z]*\d+__",  # __T1__
+            "[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]",  # private use
+        )
+    )
+)
+
+
+def links(text: str) -> list[tuple[int, int, str]]:
+    """URLs and e-mail addresses in ``text``: (start, end, text), trailing punctuation left out."""
+    found: list[tuple[int, int, str]] = []
+    for match in _URL.finditer(text):
+        start, end = match.span()
+        while end > start and text[end - 1] in _TRAILING:
+            end -= 1
+        found.append((start, end, text[start:end]))
+    taken = [span[:2] for span in found]
+    for match in _EMAIL.finditer(text):
+        if not any(s <= match.start() < e for s, e in taken):
+            found.append((match.start(), match.end(), match.group()))
+    return sorted(found)
+
+
+def placeholders(text: str) -> list[tuple[int, int, str]]:
+    """Placeholder-like fragments: {0}, %s, ###x###, [[x]], <x1/>, __T1__, private-use chars."""
+    return [(m.start(), m.end(), m.group()) for m in _PLACEHOLDERS.finditer(text)]
+
+
+def noise_spans(text: str) -> list[Span]:
+    """Spans whose digits are no quantities: links and placeholders."""
+    return [(start, end) for start, end, _ in (*links(text), *placeholders(text))]
+
+
+# --- paired punctuation ---------------------------------------------------------------------
+
+# Per class and language family: opener → the closers that end it. A character that can both
+# close and open (German “, the straight ") closes when the innermost opener expects it.
+_QUOTES_EN = {"“": "”", "「": "」", "『": "』", "«": "»", '"': '"'}
+_QUOTES_DE = {"„": "“”", "»": "«", "«": "»", "“": "”", '"': '"'}
+_PAIRS: dict[str, dict[str, str]] = {
+    "brackets": {"(": ")）", "（": "）)", "[": "]", "【": "】"},
+    "title marks": {"《": "》", "〈": "〉"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unbalanced:
+    """A quote or bracket without its partner: ``text[start:end] == char``."""
+
+    kind: str  # "quotes", "brackets", "title marks"
+    start: int
+    end: int
+    char: str
+    opened: bool  # True: opened and never closed; False: closes nothing
+
+    def describe(self) -> str:
+        return (
+            f"{self.char} opens and is never closed"
+            if self.opened
+            else f"{self.char} closes nothing"
+        )
+
+
+def _tables(lang: str) -> dict[str, dict[str, str]]:
+    quotes = _QUOTES_DE if lang.startswith("de") else _QUOTES_EN
+    return {"quotes": quotes, **_PAIRS}
+
+
+_MARKS = re.compile(
+    "["
+    + re.escape(
+        "".join(
+            sorted(
+                {
+                    char
+                    for table in (_QUOTES_EN, _QUOTES_DE, *_PAIRS.values())
+                    for opener, closers in table.items()
+                    for char in opener + closers
+                }
+            )
+        )
+    )
+    + "]"
+)
+
+
+def unbalanced(text: str, lang: str) -> list[Unbalanced]:
+    """Quotes and brackets of ``text`` (language tag ``lang``) that have no partner."""
+    found: list[Unbalanced] = []
+    marks = [(m.start(), m.group()) for m in _MARKS.finditer(text)]
+    if not marks:
+        return found
+    for kind, pairs in _tables(lang).items():
+        closers = {char for chars in pairs.values() for char in chars}
+        stack: list[tuple[int, str]] = []
+        for index, char in marks:
+            if char not in pairs and char not in closers:
+                continue
+            if stack and char in pairs[stack[-1][1]]:
+                stack.pop()
+            elif char in pairs:
+                stack.append((index, char))
+            else:
+                found.append(Unbalanced(kind, index, index + 1, char, False))
+        found += [Unbalanced(kind, index, index + 1, char, True) for index, char in stack]
+    return sorted(found, key=lambda item: item.start)
+
+
+def unbalanced_kinds(text: str, lang: str) -> set[str]:
+    """The classes (quotes, brackets, title marks) in which ``text`` is unbalanced."""
+    return {item.kind for item in unbalanced(text, lang)}
