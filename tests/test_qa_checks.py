@@ -148,6 +148,10 @@ CASES: list[tuple[str, str, str, str, str, bool]] = [
     ("terminology", "歸Energoatom所有。", "Owned by the operator.", "zh-Hant", "en", True),
     ("terminology", "Das Weiße Haus schwieg.", "The White House was silent.", "de", "en", False),
     ("terminology", "Das Weiße Haus schwieg.", "The presidency was silent.", "de", "en", True),
+    # An acronym is found as a whole word in its own case: "US" is not inside "because".
+    ("terminology", "Die USA zögern.", "The US hesitates.", "de", "en", False),
+    ("terminology", "Die USA zögern.", "Because they hesitate.", "de", "en", True),
+    ("terminology", "Die USA zögern.", "The us hesitates.", "de", "en", True),
     ("forbidden-term", "基辅领导人表示。", "Kiev's leaders said.", "zh-Hans", "en", True),
     ("forbidden-term", "基辅领导人表示。", "Kyiv's leaders said.", "zh-Hans", "en", False),
     ("forbidden-term", "凯洛格表示。", "Keith Kellog said.", "zh-Hans", "en", True),

@@ -1,9 +1,45 @@
-"""(not yet implemented)"""
+"""`toolkit export`: the catalogs of translations/ as TMX, TSV, Moses, JSONL or PO."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (Moses: a file stem).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="tmx, tsv, moses, jsonl or po.")
+    ] = "tmx",
+    pair: Annotated[
+        str | None, typer.Option(help="Language pair, e.g. zh-en, zh-Hant-en, de-en.")
+    ] = None,
+    docs: Annotated[
+        str | None, typer.Option(help="Comma-separated document ids (default: all).")
+    ] = None,
+    reviewed_only: Annotated[
+        bool, typer.Option("--reviewed-only", help="Only human-reviewed units.")
+    ] = False,
+    catalog_dir: Annotated[
+        Path | None,
+        typer.Option(help="PO catalog folder (default: translations/, $TOOLKIT_TRANSLATIONS)."),
+    ] = None,
+) -> None:
+    """Export aligned units of the PO catalogs as a parallel corpus (one language pair)."""
+    from toolkit.config import default_translations_dir
+    from toolkit.corpus.export import Selection, document_list, export_catalogs, parse_pair
+
+    selection = Selection(
+        folder=catalog_dir or default_translations_dir(),
+        pair=parse_pair(pair) if pair else None,
+        docs=document_list(docs),
+        reviewed_only=reviewed_only,
+    )
+    count, meta = export_catalogs(selection, fmt, out)
+    typer.echo(f"wrote {count} {meta.src_lang}→{meta.tgt_lang} units to {out} ({fmt})", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app`` (or to a shared group in ``toolkit.cli.groups``)."""
+    app.command("export")(export)

@@ -30,6 +30,7 @@ _SEGMENT_ID = re.compile(r"^(?P<doc>.+)-p\d{3,}-s\d{2,}$")
 _TERM = re.compile(r"^term: (?P<json>\[.*\])$")
 _LANG = re.compile(r"^source-language: (?P<lang>\S+)$")
 _REVIEW = re.compile(r"^needs review: (?P<why>.*)$")
+_KIND = re.compile(r"^kind: (?P<kind>.+)$")
 
 
 def catalog_path(folder: Path, doc: str, target: str) -> Path:
@@ -144,6 +145,8 @@ def _json_line(value: object) -> str:
 
 def _comments(unit: Unit) -> str:
     lines = [f"source-language: {unit.src_lang}"]
+    if one_line(unit.kind) not in ("", "body"):
+        lines.append(f"kind: {one_line(unit.kind)}")
     # [concept, English term, source mention, target rendering] as JSON: readable, and safe for
     # any character a term may hold.
     lines += [
@@ -369,6 +372,7 @@ def entry_to_unit(entry: Any, doc: str, target: str, default_lang: str, signatur
     reviewed = _is_reviewed(entry)
     terms = []
     note = ""
+    kind = "body"
     for line in entry.comment.splitlines():
         term = _TERM.match(line)
         if term:
@@ -376,6 +380,9 @@ def entry_to_unit(entry: Any, doc: str, target: str, default_lang: str, signatur
         review = _REVIEW.match(line)
         if review:
             note = review["why"]
+        marked = _KIND.match(line)
+        if marked:
+            kind = marked["kind"]
     status = "reviewed" if reviewed else ("needs_review" if note else "machine")
     if reviewed:
         note = entry.tcomment
@@ -392,4 +399,5 @@ def entry_to_unit(entry: Any, doc: str, target: str, default_lang: str, signatur
         signature=signature,
         line=line,
         note=note,
+        kind=kind,
     )

@@ -84,7 +84,7 @@ def mentions(unit: Unit, glossary: Glossary, source_hits: list[Match]) -> list[M
 
 def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
     """Pair the glossary mentions of ``unit``'s source and target (see the module notes)."""
-    from toolkit.glossary.match import match_key
+    from toolkit.chinese import fold as match_key
 
     result = TermAlignment()
     target_lang = base_lang(unit.tgt_lang)
@@ -144,7 +144,7 @@ def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
     folded = match_key(unit.target)
     covered = [(hit.start, hit.end) for hit in target_hits]
     for mention in still:
-        span = _find_free(folded, [match_key(text) for text in mention.expected], covered)
+        span = _find_free(unit.target, folded, mention.expected, covered)
         if span is None:
             result.missing.append(mention)
         else:
@@ -163,16 +163,34 @@ def _licensed(mention: Mention, hit: Match) -> bool:
     )
 
 
+# A Latin letter or digit: what a Latin term must not touch on either side ("US" is not in
+# "because", "EU" not in "neu").
+_WORD = re.compile(r"[0-9A-Za-zÀ-ɏ]")
+
+
 def _find_free(
-    folded: str, keys: list[str], covered: list[tuple[int, int]]
+    text: str, folded: str, expected: list[str], covered: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
-    for key in keys:
-        if not key:
+    """A span of ``text`` holding one of the ``expected`` renderings, outside ``covered``.
+
+    Acronyms (all capitals) are looked for as written, everything else on folded text; Latin
+    renderings only as whole words.
+    """
+    from toolkit.chinese import fold
+
+    for rendering in expected:
+        if not rendering:
             continue
-        start = folded.find(key)
+        exact = rendering.isupper() and len(rendering) > 1
+        haystack, key = (text, rendering) if exact else (folded, fold(rendering))
+        start = haystack.find(key)
         while start != -1:
             end = start + len(key)
-            if not any(start < e and s < end for s, e in covered):
+            bounded = not (
+                (_WORD.match(key[0]) and start > 0 and _WORD.match(text[start - 1]))
+                or (_WORD.match(key[-1]) and end < len(text) and _WORD.match(text[end]))
+            )
+            if bounded and not any(start < e and s < end for s, e in covered):
                 return start, end
-            start = folded.find(key, start + 1)
+            start = haystack.find(key, start + 1)
     return None

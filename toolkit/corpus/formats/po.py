@@ -3,8 +3,8 @@
 Entries are written as in the ``translations/`` catalogs (:mod:`toolkit.corpus.catalog`):
 ``msgctxt`` = segment id, ``msgid`` = source, ``msgstr`` = target, ``fuzzy`` unless reviewed,
 ``#.`` lines for the source language and glossary terms, ``#:`` = ``<document>:<line>``. The
-header carries the language pair and the signature. PO has no place for a unit's kind, and a
-memory hit reads back as machine output (both are fuzzy).
+header carries the language pair and the signature. A memory hit reads back as machine output
+(both are fuzzy).
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def read(path: Path) -> Iterator[Unit]:
 
 
 def carry(unit: Unit, meta: ExportMeta) -> Unit:
-    """What survives a PO round trip: no kind; memory hits read back as machine output; notes
-    on one line; line numbers only from 1."""
+    """What survives a PO round trip: memory hits read back as machine output, notes on one
+    line, line numbers only from 1, kinds as one line."""
     status = "machine" if unit.status == "memory" else unit.status
     if status == "reviewed" and not unit.target:
         status = "machine"  # an empty msgstr is an untranslated entry, whatever its flags
@@ -102,4 +102,5 @@ def carry(unit: Unit, meta: ExportMeta) -> Unit:
     if status == "needs_review":
         note = note or "unspecified"
     line = unit.line if unit.line is not None and unit.line >= 1 else None
-    return replace(unit, kind="body", status=status, note=note, line=line, signature=meta.signature)
+    kind = catalog.one_line(unit.kind) or "body"
+    return replace(unit, kind=kind, status=status, note=note, line=line, signature=meta.signature)

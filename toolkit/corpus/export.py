@@ -1,0 +1,94 @@
+"""Export the catalogs of ``translations/`` as a parallel corpus in one language pair."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.corpus.catalog import find_catalogs, read_units
+from toolkit.corpus.formats import ExportMeta, get_format
+from toolkit.errors import CatalogError, UsageError
+from toolkit.models import Unit
+
+SOURCE_TAGS = ("zh", "zh-Hans", "zh-Hant", "de", "en")
+TARGET_TAGS = ("zh", "zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK", "de", "en")
+
+
+def parse_pair(pair: str) -> tuple[str, str]:
+    """``zh-en`` → (zh, en); ``zh-Hant-en`` → (zh-Hant, en); ``de-zh-Hant-TW`` → (de, zh-Hant-TW).
+
+    A bare ``zh`` stands for both scripts.
+    """
+    parts = pair.split("-")
+    for cut in range(1, len(parts)):
+        source, target = "-".join(parts[:cut]), "-".join(parts[cut:])
+        if source in SOURCE_TAGS and target in TARGET_TAGS:
+            return source, target
+    raise UsageError(
+        f"cannot read language pair {pair!r}",
+        hint="write SOURCE-TARGET with tags such as zh-en, zh-Hant-en, de-en, de-zh-Hans",
+    )
+
+
+def _matches(tag: str, wanted: str) -> bool:
+    return tag == wanted or (wanted == "zh" and tag.startswith("zh"))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which units of a catalog folder an export takes."""
+
+    folder: Path
+    pair: tuple[str, str] | None = None
+    docs: tuple[str, ...] = ()
+    reviewed_only: bool = False
+
+    def units(self) -> Iterator[Unit]:
+        for unit in read_units(
+            self.folder, docs=self.docs or None, reviewed_only=self.reviewed_only
+        ):
+            if self.pair is None or (
+                _matches(unit.src_lang, self.pair[0]) and _matches(unit.tgt_lang, self.pair[1])
+            ):
+                yield unit
+
+
+def export_catalogs(selection: Selection, fmt: str, out: Path) -> tuple[int, ExportMeta]:
+    """Write the selected units to ``out`` in format ``fmt``; returns (count, meta).
+
+    The catalogs are read twice (once to learn the pair and signature, once to write), so the
+    export streams whatever the corpus size.
+    """
+    writer = get_format(fmt)
+    if not find_catalogs(selection.folder):
+        raise CatalogError(
+            "no catalogs here", path=selection.folder, hint="run toolkit translate first"
+        )
+    pairs: Counter[tuple[str, str]] = Counter()
+    signatures: Counter[str] = Counter()
+    for unit in selection.units():
+        pairs[(unit.src_lang, unit.tgt_lang)] += 1
+        signatures[unit.signature] += 1
+    if not pairs:
+        raise CatalogError(
+            "no units match the selection: nothing was written",
+            path=selection.folder,
+            hint="check --pair, --docs and --reviewed-only",
+        )
+    if len(pairs) > 1:
+        listed = ", ".join(f"{a}-{b} ({n})" for (a, b), n in sorted(pairs.items()))
+        raise UsageError(
+            f"the selection spans several language pairs: {listed}",
+            hint="export one at a time with --pair (e.g. --pair zh-Hant-en)",
+        )
+    ((src, tgt),) = pairs
+    meta = ExportMeta(src_lang=src, tgt_lang=tgt, signature=signatures.most_common(1)[0][0])
+    count = writer.write(selection.units(), out, meta)
+    return count, meta
+
+
+def document_list(value: str | None) -> tuple[str, ...]:
+    """``--docs 000,002`` → ("000", "002")."""
+    return tuple(d.strip() for d in (value or "").split(",") if d.strip())
