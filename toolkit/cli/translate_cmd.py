@@ -71,6 +71,7 @@ def translate(
     folder = catalog_dir or default_translations_dir()
     with TranslationMemory() as memory:
         if write_catalogs:
+            catalog.prepare_folder(folder)
             catalog.load_reviewed(folder, memory)
         translator = CorpusTranslator(
             terms, memory, options, installer=install_pair if install else None

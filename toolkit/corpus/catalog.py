@@ -111,6 +111,31 @@ def _header_source_lang(catalog: Any) -> str:
     return catalog.metadata.get("X-Toolkit-Source-Language", "zh-Hans")
 
 
+def prepare_folder(folder: Path) -> None:
+    """Create the catalog folder, or say in one line why it cannot be (before any MT work)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CatalogError(
+            f"cannot create the catalog folder ({exc.strerror})", path=folder
+        ) from None
+
+
+def check_segment_ids(catalog: Any, doc: str, path: Path) -> None:
+    """Every active entry's msgctxt must be a segment id of the catalog's document."""
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        match = _SEGMENT_ID.match(entry.msgctxt)
+        if match is None or match["doc"] != doc:
+            raise CatalogError(
+                f"msgctxt {entry.msgctxt!r} names no segment of document {doc}",
+                path=path,
+                line=entry.linenum,
+                hint="restore the segment id, or mark the entry obsolete (#~)",
+            )
+
+
 def load_reviewed(folder: Path, memory: Any) -> int:
     """Feed every reviewed entry of the catalogs in ``folder`` into the translation memory."""
     from toolkit.chinese import to_hans
@@ -119,6 +144,7 @@ def load_reviewed(folder: Path, memory: Any) -> int:
     rows = []
     for found in find_catalogs(folder):
         catalog = read_catalog(found.path)
+        check_segment_ids(catalog, found.doc, found.path)  # before any MT work, not after
         default = _header_source_lang(catalog)
         for entry in catalog:
             # Obsolete reviewed entries count too: they are human work for that exact sentence.
@@ -209,12 +235,7 @@ def write_catalogs(
     documents: dict[str, list[Unit]] = {}
     for unit in units:
         documents.setdefault(unit.doc, []).append(unit)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CatalogError(
-            f"cannot create the catalog folder ({exc.strerror})", path=folder
-        ) from None
+    prepare_folder(folder)
     written = []
     for doc, doc_units in documents.items():
         target = doc_units[0].tgt_lang
@@ -229,7 +250,7 @@ def write_catalogs(
         _header(merged, target, signature, source_path, _main_lang(doc_units), revised)
         try:
             with atomic_writer(path) as handle:
-                handle.write(str(merged) + "\n")
+                handle.write(str(merged))  # exactly what polib (and poedit) write
         except OSError as exc:
             raise CatalogError(f"cannot write the catalog ({exc.strerror})", path=path) from None
         written.append(path)
@@ -258,18 +279,10 @@ def merge(catalog: Any, units: Sequence[Unit], source_path: str, path: Path) -> 
     doc = units[0].doc
     active: dict[str, Any] = {}
     obsolete: list[Any] = [entry for entry in catalog if entry.obsolete]
+    check_segment_ids(catalog, doc, path)
     for entry in catalog:
-        if entry.obsolete:
-            continue
-        match = _SEGMENT_ID.match(entry.msgctxt)
-        if match is None or match["doc"] != doc:
-            raise CatalogError(
-                f"msgctxt {entry.msgctxt!r} names no segment of document {doc}",
-                path=path,
-                line=entry.linenum,
-                hint="restore the segment id, or mark the entry obsolete (#~)",
-            )
-        active[entry.msgctxt] = entry
+        if not entry.obsolete:
+            active[entry.msgctxt] = entry
     fresh = polib.POFile(wrapwidth=0)
     fresh.metadata = dict(catalog.metadata)
     fresh.header = catalog.header

@@ -44,7 +44,7 @@ def write(units: Iterable[Unit], out: Path, meta: ExportMeta) -> int:
     if not len(po):
         raise no_units_error(out)
     with atomic_outputs(out) as (temp,):
-        temp.write_text(str(po) + "\n", encoding="utf-8")
+        temp.write_text(str(po), encoding="utf-8")
     return len(po)
 
 
