@@ -1,7 +1,8 @@
 """Machine-translation engines: Argos packages run with CTranslate2, composable through a pivot.
 
 One :meth:`Engine.translate_batch` call takes a whole corpus: inputs are tokenised, sorted by
-length, decoded in batches and returned in input order. For one sentence the result equals what
+length, decoded in batches of equal length (no padding) on parallel translation threads, and
+returned in input order. For one sentence the result equals what
 ``argostranslate.translate`` returns for it (same tokenizer, ``beam_size``, ``length_penalty=0.2``,
 ``replace_unknowns=True``, target prefix handling).
 """
@@ -120,22 +121,33 @@ class PackageEngine:
         prefix = self._argos.target_prefix
         for begin in range(0, len(order), options.chunk):
             chunk = order[begin : begin + options.chunk]
-            batch = [tokens[i] for i in chunk]
-            results = self._translator.translate_batch(
-                batch,
-                target_prefix=[[prefix]] * len(batch) if prefix else None,
-                replace_unknowns=True,
-                max_batch_size=options.max_batch_size,
-                beam_size=options.beam,
-                num_hypotheses=1,
-                length_penalty=0.2,
-                max_decoding_length=options.max_decoding_length,
-            )
+            # Batches hold inputs of one token length only: padding changes the numerics
+            # (enough to flip a beam), and without it every sentence decodes exactly as it
+            # does alone — as argostranslate translates it. All batches of a chunk are queued
+            # at once so that every translation thread has work.
+            pending = []
+            for batch in _equal_length_batches(chunk, tokens, options.max_batch_size):
+                pending.append(
+                    (
+                        batch,
+                        self._translator.translate_batch(
+                            [tokens[i] for i in batch],
+                            target_prefix=[[prefix]] * len(batch) if prefix else None,
+                            replace_unknowns=True,
+                            beam_size=options.beam,
+                            num_hypotheses=1,
+                            length_penalty=0.2,
+                            max_decoding_length=options.max_decoding_length,
+                            asynchronous=True,
+                        ),
+                    )
+                )
             completed = 0
-            for index, result in zip(chunk, results, strict=True):
-                decoded[index] = self.decode(result.hypotheses[0])
-                remaining[owners[index]] -= 1
-                completed += remaining[owners[index]] == 0
+            for batch, results in pending:
+                for index, result in zip(batch, results, strict=True):
+                    decoded[index] = self.decode(result.result().hypotheses[0])
+                    remaining[owners[index]] -= 1
+                    completed += remaining[owners[index]] == 0
             if progress is not None and completed:
                 progress(completed)
         joined: list[list[str]] = [[] for _ in texts]
@@ -169,6 +181,20 @@ class PackageEngine:
             middle = len(text) // 2
             parts = [text[:middle], text[middle:]]
         return [sub for part in parts for sub in self._cut(part)]
+
+
+def _equal_length_batches(
+    indexes: Sequence[int], tokens: Sequence[Sequence[str]], size: int
+) -> list[list[int]]:
+    """``indexes`` (sorted by token length) cut into batches of one length, at most ``size``."""
+    batches: list[list[int]] = []
+    for index in indexes:
+        last = batches[-1] if batches else None
+        if last and len(tokens[last[0]]) == len(tokens[index]) and len(last) < size:
+            last.append(index)
+        else:
+            batches.append([index])
+    return batches
 
 
 class PivotEngine:
