@@ -150,3 +150,48 @@ def test_chinese_targets_of_a_chinese_source(workspace, target: str, expected: s
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["target"] == expected
     assert (workspace / "translations" / f"b.{target}.po").exists()
+
+
+def test_committed_catalogs_pass_msgfmt_check() -> None:
+    if not shutil.which("msgfmt"):
+        pytest.skip("msgfmt is not installed")
+    catalogs = sorted((ROOT / "translations").glob("*.po"))
+    assert len(catalogs) == 4
+    for path in catalogs:
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+
+
+def test_the_main_job_reproduces_the_references_offline(tmp_path: Path, monkeypatch) -> None:
+    """README's `toolkit translate seeds --to en` with no package and an empty memory."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("TOOLKIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-packages"))
+    catalogs = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", catalogs)
+    before = {p.name: entries(p) for p in catalogs.iterdir()}
+    result = CliRunner().invoke(
+        app,
+        [
+            "translate",
+            "seeds",
+            "--to",
+            "en",
+            "--no-install",
+            "--json",
+            "--catalog-dir",
+            str(catalogs),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 248
+    assert {r["status"] for r in records} == {"reviewed"}
+    # Reviewed entries are untouched (the header's signature follows the glossary in use).
+    assert {p.name: entries(p) for p in catalogs.iterdir()} == before
+
+
+def entries(path: Path) -> list[tuple]:
+    return [
+        (e.msgctxt, e.msgid, e.msgstr, e.flags, e.tcomment, e.obsolete)
+        for e in polib.pofile(str(path))
+    ]

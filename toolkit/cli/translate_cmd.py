@@ -41,7 +41,7 @@ def translate(
         bool, typer.Option("--json", help="One JSON object per segment.")
     ] = False,
 ) -> None:
-    """Translate PATH... into --to, enforcing the glossary; write PO catalogs."""
+    """Translate sources into --to with the glossary enforced; write PO catalogs."""
     from toolkit.cli import render
     from toolkit.cli.models_cmd import install_pair
     from toolkit.cli.options import glossary_dir
