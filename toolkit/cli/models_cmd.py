@@ -10,41 +10,52 @@ import typer
 from toolkit.cli.groups import models_app
 
 
-def download_progress(label: str):  # -> (callback, context manager)
-    """A rich download bar on stderr and the callback that feeds it."""
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
+class _DownloadBar:
+    """A rich download bar on stderr, shown from the first byte on (not while failing early)."""
 
-    from toolkit.cli.render import console
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.task = None
 
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=console(stderr=True),
-    )
-    task = bar.add_task(label, total=None)
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
 
-    def update(done: int, total: int | None) -> None:
-        bar.update(task, completed=done, total=total)
+            from toolkit.cli.render import console
 
-    return update, bar
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=console(stderr=True),
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def install_pair(from_code: str, to_code: str) -> None:
     """Install a pair from the Argos index with a progress bar (also used by `translate`)."""
     from toolkit.mt.packages import install_from_index
 
-    update, bar = download_progress(f"{from_code}→{to_code}")
-    with bar:
-        package = install_from_index(from_code, to_code, progress=update)
+    bar = _DownloadBar(f"{from_code}→{to_code}")
+    try:
+        package = install_from_index(from_code, to_code, progress=bar)
+    finally:
+        bar.close()
     typer.echo(f"installed {package.name} ({package.pair}) in {package.path}", err=True)
 
 

@@ -89,6 +89,30 @@ def progress(unit: str = "segments"):  # -> rich.progress.Progress (a context ma
     )
 
 
+class LazyProgress:
+    """A progress callback whose bar appears on its first call, so that anything printed
+    before (a download bar, an error) is not drawn over; use as a context manager."""
+
+    def __init__(self, description: str, total: int | None = None) -> None:
+        self.description, self.total = description, total
+        self.bar = None
+        self.task = None
+
+    def __call__(self, advance: int) -> None:
+        if self.bar is None:
+            self.bar = progress()
+            self.bar.start()
+            self.task = self.bar.add_task(self.description, total=self.total)
+        self.bar.advance(self.task, advance)
+
+    def __enter__(self) -> LazyProgress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def units_summary(units: Sequence[Unit]) -> None:
     """Per document: how many units came from where; then every unit that needs review."""
     from collections import Counter

@@ -39,8 +39,7 @@ def score(
     from toolkit.glossary.store import load_glossary
     from toolkit.mt.engine import DecodeOptions, resolve_device
 
-    with render.progress() as bar:
-        task = bar.add_task("scoring", total=None)
+    with render.LazyProgress("scoring") as advance:
         report = score_catalogs(
             folder or default_translations_dir(),
             load_glossary(glossary_dir(glossary)),
@@ -48,7 +47,7 @@ def score(
             decode=DecodeOptions(beam=beam, device=resolve_device(device), threads=threads),
             enforce_glossary=not no_glossary,
             installer=install_pair if install else None,
-            progress=lambda n: bar.advance(task, n),
+            progress=advance,
         )
     if json_output:
         for row in report.scores:

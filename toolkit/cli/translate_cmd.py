@@ -76,9 +76,11 @@ def translate(
         translator = CorpusTranslator(
             terms, memory, options, installer=install_pair if install else None
         )
+        # Missing packages download (with their own progress bar) before the MT pass starts.
+        plan = translator.prepare(segments)
         with render.progress() as bar:
             task = bar.add_task(f"→ {to}", total=len(segments))
-            units = list(translator.run(segments, SEGMENTER_ID, lambda n: bar.advance(task, n)))
+            units = list(translator.execute(plan, SEGMENTER_ID, lambda n: bar.advance(task, n)))
     if write_catalogs:
         written = catalog.write_catalogs(folder, units, sources, translator.signature)
         for path in written:

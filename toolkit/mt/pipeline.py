@@ -50,12 +50,22 @@ class _Job:
 
     segment: Segment
     src: str  # Argos code of the source
+    src_tag: str  # BCP 47 tag of the source (zh-Hant …), as the unit records it
     mt_source: str  # what the engine sees (zh-Hans for Chinese)
     slots: list[guard.Slot]
     terms: tuple[UnitTerm, ...]
     target: str = ""
     status: str = "machine"
     note: str = ""
+
+
+@dataclass(eq=False)
+class Plan:
+    """Jobs of a corpus, those still needing MT grouped by source language, and their engines."""
+
+    jobs: list[_Job]
+    pending: dict[str, list[_Job]] = field(default_factory=lambda: defaultdict(list))
+    engines: dict[str, tuple[Engine, str]] = field(default_factory=dict)
 
 
 def check_languages(options: TranslateOptions) -> None:
@@ -132,32 +142,44 @@ class CorpusTranslator:
         return pair
 
     # -- the run ------------------------------------------------------------------------
-    def run(
-        self, segments: Iterable[Segment], segmenter: str, progress: Progress | None = None
-    ) -> Iterator[Unit]:
-        """Units for ``segments`` in their order; ``progress(n)`` as n more are finished."""
+    def prepare(self, segments: Iterable[Segment]) -> Plan:
+        """Match terms, take what the memory and the sources already settle, and resolve (or
+        install) the engines the rest needs — everything that may fail or download before the
+        long MT pass starts."""
         from toolkit.glossary.match import matcher_for
 
         matcher = matcher_for(self.glossary)
         target = self.options.target
         tgt = argos_code(target)
-        jobs = [self._job(segment, matcher) for segment in segments]
-        pending: dict[str, list[_Job]] = defaultdict(list)
-        for job in jobs:
+        plan = Plan(jobs=[self._job(segment, matcher) for segment in segments])
+        for job in plan.jobs:
             reviewed = self.memory.reviewed(job.mt_source, job.src, target)
             if reviewed is not None:
                 job.target, job.status = reviewed, "reviewed"
             elif job.src == tgt:
                 job.target = self._passthrough(job)
             else:
-                pending[job.src].append(job)
+                plan.pending[job.src].append(job)
+        for src in sorted(plan.pending):
+            plan.engines[src] = self._engine(src)
+        return plan
+
+    def run(
+        self, segments: Iterable[Segment], segmenter: str, progress: Progress | None = None
+    ) -> Iterator[Unit]:
+        """Units for ``segments`` in their order; ``progress(n)`` as n more are finished."""
+        return self.execute(self.prepare(segments), segmenter, progress)
+
+    def execute(
+        self, plan: Plan, segmenter: str, progress: Progress | None = None
+    ) -> Iterator[Unit]:
+        """Run a prepared plan: memory hits, then the chunked MT pass; units in source order."""
+        target = self.options.target
         if progress is not None:
-            progress(len(jobs) - sum(len(group) for group in pending.values()))
-        engine_parts = []
+            progress(len(plan.jobs) - sum(len(group) for group in plan.pending.values()))
         glossary_sha = self.glossary.sha256
-        for src, group in sorted(pending.items()):
-            engine, engine_part = self._engine(src)
-            engine_parts.append(engine_part)
+        for src, group in sorted(plan.pending.items()):
+            engine, engine_part = plan.engines[src]
             todo = []
             for job in group:
                 entry = self.memory.machine(job.mt_source, src, target, engine_part, glossary_sha)
@@ -186,18 +208,21 @@ class CorpusTranslator:
                 )
                 if progress is not None:
                     progress(len(chunk))
-        engine_text = " + ".join(sorted(set(engine_parts))) or "engine:none"
+        engine_text = " + ".join(sorted({part for _, part in plan.engines.values()}))
         self.signature = make_signature(
-            engine_text, segmenter, self.glossary, opencc_signature(target, (j.src for j in jobs))
+            engine_text or "engine:none",
+            segmenter,
+            self.glossary,
+            opencc_signature(target, (job.src for job in plan.jobs)),
         )
-        for job in jobs:
+        for job in plan.jobs:
             seg = job.segment
             yield Unit(
                 id=seg.id,
                 doc=seg.doc,
                 source=seg.text,
                 target=job.target,
-                src_lang=seg.tag if self.options.source == "auto" else self.options.source,
+                src_lang=job.src_tag,
                 tgt_lang=target,
                 status=job.status,  # type: ignore[arg-type]
                 terms=job.terms,
@@ -221,7 +246,14 @@ class CorpusTranslator:
             terms.append(UnitTerm(concept.id, concept.en, match.surface, target_term))
         if len(slots) > guard.MAX_SLOTS:  # absurd, but must not break the sentinel alphabet
             slots = slots[: guard.MAX_SLOTS]
-        return _Job(segment, src, mt_source, slots, tuple(terms))
+        return _Job(segment, src, self._source_tag(segment), mt_source, slots, tuple(terms))
+
+    def _source_tag(self, segment: Segment) -> str:
+        """The segment's tag, or the one ``--from`` imposes (Chinese keeps its detected script)."""
+        forced = self.options.source
+        if forced == "auto" or forced == segment.lang:
+            return segment.tag
+        return "zh-Hans" if forced == "zh" else forced
 
     def _passthrough(self, job: _Job) -> str:
         """Source already in the target language: enforce the terms, convert the script."""
