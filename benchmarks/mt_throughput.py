@@ -26,9 +26,7 @@ Prints sentences/s of both and the ratio (aim: ≥ 10× at beam 4).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,40 +34,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-ARGOS_CHILD = """
-import importlib, json, sys, time, types
-sys.modules.setdefault("stanza", types.ModuleType("stanza"))
-import ctranslate2
-cap = int(sys.argv[1])
-real_translator = ctranslate2.Translator
-
-class CappedTranslator:
-    # Argos passes no max_decoding_length; the benchmark caps both sides the same way.
-    def __init__(self, *args, **kwargs):
-        self._inner = real_translator(*args, **kwargs)
-
-    def translate_batch(self, *args, **kwargs):
-        kwargs.setdefault("max_decoding_length", cap)
-        return self._inner.translate_batch(*args, **kwargs)
-
-ctranslate2.Translator = CappedTranslator
-translate = importlib.import_module("argostranslate.translate")
-
-class WholeInput:
-    def __init__(self, pkg):
-        pass
-
-    def split_sentences(self, text):
-        return [text]
-
-translate.MiniSBDSentencizer = WholeInput
-sentences = json.load(sys.stdin)
-translate.translate(sentences[0], "zh", "en")  # load the model outside the timing
-start = time.perf_counter()
-outputs = [translate.translate(s, "zh", "en") for s in sentences]
-print(json.dumps({"seconds": time.perf_counter() - start, "outputs": outputs}))
-"""
 
 
 def seed_sentences(count: int, tokenizer, max_tokens: int = 25) -> list[str]:
@@ -99,6 +63,7 @@ def main() -> None:
 
     from toolkit.mt.engine import DecodeOptions, PackageEngine
     from toolkit.mt.packages import find_package, install_file
+    from toolkit.testing.argos_reference import argos_translate
     from toolkit.testing.models import build_package
 
     work = Path(tempfile.mkdtemp(prefix="mt-throughput-"))
@@ -122,25 +87,17 @@ def main() -> None:
     ours = engine.translate_batch(sentences)
     ours_seconds = time.perf_counter() - start
 
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(work / "xdg"),
-        "XDG_CONFIG_HOME": str(work / "xdg"),
-        "XDG_CACHE_HOME": str(work / "xdg"),
-        "ARGOS_BEAM_SIZE": str(args.beam),
-        "ARGOS_DEVICE_TYPE": "cpu",
-    }
-    child = subprocess.run(
-        [args.argos_python, "-c", ARGOS_CHILD, str(args.cap)],
-        input=json.dumps(sentences),
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+    argos_outputs, argos_seconds = argos_translate(
+        sentences,
+        ("zh", "en"),
+        work / "packages",
+        work / "argos",
+        beam=args.beam,
+        cap=args.cap,
+        python=args.argos_python,
     )
-    argos = json.loads(child.stdout)
-    identical = argos["outputs"] == ours
-    argos_rate = len(sentences) / argos["seconds"]
+    identical = argos_outputs == ours
+    argos_rate = len(sentences) / argos_seconds
     ours_rate = len(sentences) / ours_seconds
     cores = os.cpu_count()
     print(
@@ -148,11 +105,11 @@ def main() -> None:
         f"{cores} cores"
     )
     print(f"{'path':<32}{'seconds':>10}{'sentences/s':>14}")
-    print(f"{'argostranslate translate()':<32}{argos['seconds']:>10.1f}{argos_rate:>14.1f}")
+    print(f"{'argostranslate translate()':<32}{argos_seconds:>10.1f}{argos_rate:>14.1f}")
     print(f"{'toolkit PackageEngine (batched)':<32}{ours_seconds:>10.1f}{ours_rate:>14.1f}")
     print(f"ratio: {ours_rate / argos_rate:.1f}x   identical outputs: {identical}")
     if not identical:
-        differing = sum(a != b for a, b in zip(argos["outputs"], ours, strict=True))
+        differing = sum(a != b for a, b in zip(argos_outputs, ours, strict=True))
         raise SystemExit(f"outputs differ on {differing} of {len(sentences)} sentences")
 
 

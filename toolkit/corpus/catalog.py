@@ -330,7 +330,9 @@ def merge(catalog: Any, units: Sequence[Unit], source_path: str, path: Path) -> 
 
 
 def unit_record(unit: Unit) -> dict[str, Any]:
-    """A unit as the JSON object `translate --json` prints."""
+    """A unit as the JSON object `translate --json` prints (``segment`` names its id)."""
+    from toolkit.corpus.formats import term_record
+
     return {
         "segment": unit.id,
         "doc": unit.doc,
@@ -339,15 +341,7 @@ def unit_record(unit: Unit) -> dict[str, Any]:
         "src_lang": unit.src_lang,
         "tgt_lang": unit.tgt_lang,
         "status": unit.status,
-        "terms": [
-            {
-                "concept": t.concept,
-                "term_en": t.term_en,
-                "surface": t.surface,
-                "target_term": t.target_term,
-            }
-            for t in unit.terms
-        ],
+        "terms": [term_record(term) for term in unit.terms],
         "note": unit.note,
         "line": unit.line,
         "signature": unit.signature,
