@@ -164,7 +164,7 @@ def test_cold_start_subprocess_uses_no_typer(tmp_path):
         "from toolkit.cli import fastpath\n"
         "code = fastpath.run(sys.argv[1:])\n"
         "assert 'typer' not in sys.modules and 'rich' not in sys.modules, sorted(sys.modules)\n"
-        "assert 'numpy' not in sys.modules and 'ahocorasick' not in sys.modules\n"
+        "assert 'numpy' not in sys.modules and 'ahocorasick_rs' not in sys.modules\n"
         "sys.exit(code)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -383,3 +383,389 @@ def monkeypatch_module():
     patcher = pytest.MonkeyPatch()
     yield patcher
     patcher.undo()
+
+
+# -- blockers (Term.not_in) ---------------------------------------------------------------------
+
+TRICKY_TOML = """\
+[[concept]]
+id = "eu"
+type = "organisation"
+terms = [
+  { lang = "en", text = "EU", status = "preferred", case_sensitive = true },
+  { lang = "zh-Hans", text = "欧盟", status = "preferred", not_in = ["东欧盟友", "中东欧盟友"] },
+  { lang = "zh-Hant", text = "歐盟", status = "preferred" },
+  { lang = "zh-Hans", text = "欧盟27国", status = "admitted" },
+  { lang = "de", text = "Europäische Union", status = "preferred" },
+  { lang = "de", text = "Union", status = "admitted", not_in = ["Union Berlin"] },
+]
+
+[[concept]]
+id = "eastern-europe"
+type = "place"
+terms = [
+  { lang = "zh-Hans", text = "东欧", status = "preferred" },
+  { lang = "en", text = "Eastern Europe", status = "preferred" },
+]
+
+[[concept]]
+id = "middle-east"
+type = "place"
+terms = [
+  { lang = "zh-Hans", text = "中东", status = "preferred", not_in = ["中东欧"] },
+]
+
+[[concept]]
+id = "us-congress"
+type = "organisation"
+terms = [
+  { lang = "zh-Hans", text = "国会", status = "preferred", not_in = ["美国会"] },
+  { lang = "de", text = "Kongress", status = "preferred" },
+]
+
+[[concept]]
+id = "united-states"
+type = "place"
+terms = [
+  { lang = "zh-Hans", text = "美国", status = "preferred" },
+  { lang = "en", text = "US", status = "preferred", case_sensitive = true },
+]
+
+[[concept]]
+id = "der-agency"
+type = "organisation"
+terms = [
+  { lang = "en", text = "DER", status = "admitted", case_sensitive = true, form = "acronym" },
+  { lang = "en", text = "Defence Export Registry", status = "preferred" },
+]
+
+[[concept]]
+id = "european-council"
+type = "organisation"
+terms = [
+  { lang = "de", text = "Europäischer Rat", status = "preferred" },
+  { lang = "de", text = "Rat der Europäischen Union", status = "admitted" },
+  { lang = "en", text = "European Council", status = "preferred" },
+]
+
+[[concept]]
+id = "council"
+type = "organisation"
+terms = [
+  { lang = "de", text = "Rat", status = "preferred" },
+  { lang = "en", text = "Council", status = "preferred" },
+]
+
+[[concept]]
+id = "samp-t"
+type = "weapon"
+terms = [
+  { lang = "en", text = "SAMP/T NG", status = "preferred", case_sensitive = true, dnt = true },
+  { lang = "de", text = "5 % des BIP", status = "preferred" },
+]
+"""
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tricky")
+    (folder / "terms.toml").write_text(TRICKY_TOML, encoding="utf-8")
+    return load_glossary(folder)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("东欧盟友", [("东欧", "eastern-europe")]),  # the blocker wins, 东欧 still found
+        ("東歐盟友們", [("東歐", "eastern-europe")]),  # folded like every key
+        ("东欧盟友和欧盟", [("东欧", "eastern-europe"), ("欧盟", "eu")]),
+        # 中东欧盟友 blocks the EU, 中东欧 the Middle East; 东欧 inside them stands
+        ("中东欧盟友", [("东欧", "eastern-europe")]),
+        ("中东局势", [("中东", "middle-east")]),
+        ("美国会说", [("美国", "united-states")]),
+        ("国会通过", [("国会", "us-congress")]),
+        ("欧盟27国", [("欧盟27国", "eu")]),
+        ("欧盟271", [("欧盟", "eu")]),  # a key ending in a digit keeps its word boundary
+        ("Union Berlin gewinnt", []),
+        ("die Europäische Union", [("Europäische Union", "eu")]),  # the longer term wins
+        ("die Union und der Rat", [("Union", "eu"), ("Rat", "council")]),
+        (
+            "des Rates der Europäischen Union",
+            [("Rates der Europäischen Union", "european-council")],
+        ),
+        ("der Europäische Rat", [("Europäische Rat", "european-council")]),
+        ("der DER und der Rat", [("DER", "der-agency"), ("Rat", "council")]),  # not "der"
+        ("Die US-Regierung", [("US", "united-states")]),
+        ("Wir schaffen das: us", []),
+        ("SAMP/T NG und 5 % des BIP", [("SAMP/T NG", "samp-t"), ("5 % des BIP", "samp-t")]),
+        ("SAMP/T Ng", []),
+    ],
+)
+def test_blockers_and_boundaries(tricky, text, expected):
+    assert _hits(matcher_for(tricky), text) == expected
+
+
+def test_real_glossary_blocks_eastern_european_allies(root):
+    if not list((root / "glossary").glob("*.toml")):
+        pytest.skip("the real glossary is not there yet")
+    real = matcher_for(load_glossary(root / "glossary"))
+    assert "european-union" not in [c for _s, c in _hits(real, "東歐盟友與北歐盟友")]
+    assert ("歐盟", "european-union") in _hits(real, "東歐盟友與歐盟")
+
+
+def test_not_in_must_contain_the_term(tmp_path):
+    from typer.testing import CliRunner
+
+    from toolkit.cli.app import app
+    from toolkit.errors import GlossaryError
+    from toolkit.glossary.store import read_concepts
+
+    text = TRICKY_TOML.replace('not_in = ["美国会"]', 'not_in = ["美国队"]')
+    text = text.replace('lang = "zh-Hant", text = "歐盟"', 'lang = "xx", text = "歐盟"')
+    file = tmp_path / "terms.toml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(GlossaryError):
+        read_concepts(file)
+    errors: list[GlossaryError] = []
+    concepts = read_concepts(file, errors)
+    assert [c.id for c in concepts] == [
+        "eastern-europe",
+        "middle-east",
+        "united-states",
+        "der-agency",
+        "european-council",
+        "council",
+        "samp-t",
+    ]
+    lines = text.splitlines()
+    bad_lang, bad_blocker = (
+        next(number for number, line in enumerate(lines, 1) if needle in line)
+        for needle in ('text = "歐盟"', 'text = "国会"')
+    )
+    assert [(e.line, "xx" in e.message, "美国队" in e.message) for e in errors] == [
+        (bad_lang, True, False),
+        (bad_blocker, False, True),
+    ]
+    result = CliRunner().invoke(app, ["glossary", "validate", "--glossary", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    reported = result.stdout.splitlines()
+    assert len(reported) == 2
+    assert reported[1].startswith(f"{file}:{bad_blocker}: ")
+    assert "not_in entry '美国队' does not contain '国会'" in reported[1]
+
+
+# -- inflect's shortcut for the automaton keys --------------------------------------------------
+
+_GERMAN_WORDS = [
+    "Weißes",
+    "Haus",
+    "europäischer",
+    "Pfeiler",
+    "der",
+    "die",
+    "Koalition",
+    "Willigen",
+    "NATO-Gipfel",
+    "Artikel",
+    "5",
+    "ab",
+    "Oberster",
+    "Alliierter",
+    "Befehlshaber",
+    "Europa",
+    "Schattenflotte",
+    "neue",
+    "Union",
+    "Ärzte",
+    "Maß",
+    "gegen",
+    "x",
+    "US-Kriegsministerium",
+    "Selenskyj",
+    "Rat",
+    "Rates",
+    "europäischen",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_GERMAN_WORDS), min_size=1, max_size=5),
+    kind=st.sampled_from(["policy", "person", "organisation"]),
+    lang=st.sampled_from(["de", "en"]),
+)
+def test_last_words_cover_every_form(words, kind, lang):
+    from toolkit.glossary.inflect import last_words
+
+    text = " ".join(words)
+    spelled = {
+        (form + ending).rsplit(" ", 1)[-1]
+        for form, endings in declensions(text, lang, kind)
+        for ending in endings
+    }
+    assert spelled <= last_words(text, lang, kind)
+
+
+# -- differential: the matcher against a brute-force reference ----------------------------------
+
+_STATUS = {"preferred": 0, "admitted": 1, "forbidden": 2}
+_LANGS = {"en": 0, "zh-Hans": 1, "zh-Hant": 2, "de": 3}
+
+
+def _reference(glossary, text, lang=None):
+    """Leftmost-longest over every occurrence of every indexed string, the obvious way."""
+    from collections import defaultdict
+
+    from toolkit.chinese import fold, fold_keep_case
+    from toolkit.glossary.inflect import EXACT
+    from toolkit.glossary.match import is_word_char
+
+    best = {c.id: min(_STATUS[t.status] for t in c.terms) for c in glossary}
+    folded = fold(text)
+    spans = defaultdict(list)
+    for concept, term in glossary.terms():
+        plain = term.case_sensitive or term.dnt or term.form == "acronym"
+        if term.lang in ("de", "en") and not plain:
+            pairs = declensions(term.text, term.lang, concept.type)
+        else:
+            pairs = [(term.text, EXACT)]
+        strings = [(f + e, f, n > 0) for n, (f, ends) in enumerate(pairs) for e in ends]
+        strings += [(context, None, False) for context in term.not_in]
+        for string, written, declined in strings:
+            key = fold(string)
+            at = folded.find(key) if key.strip() else -1
+            while at != -1:
+                end = at + len(key)
+                fits = not (is_word_char(key[0]) and at and is_word_char(folded[at - 1]))
+                fits &= not (
+                    is_word_char(key[-1]) and end < len(text) and is_word_char(folded[end])
+                )
+                if fits and written is not None and term.case_sensitive:
+                    fits = fold_keep_case(text[at:end]) == fold_keep_case(written)
+                if fits:
+                    spans[at, end].append((concept.id, term, written, declined))
+                at = folded.find(key, at + 1)
+    hits, last_end, removals = [], 0, []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start < last_end:
+            continue
+        surface = text[start:end]
+        real = [
+            c
+            for c in spans[start, end]
+            if c[2] is not None
+            and not any(low <= start and end <= high and c[0] in ids for low, high, ids in removals)
+        ]
+        if real:
+            concept, term, _, _ = min(
+                real,
+                key=lambda c: (
+                    c[3],
+                    best[c[0]],
+                    c[0],
+                    c[2] != surface,
+                    c[1].lang != lang,
+                    _STATUS[c[1].status],
+                    _LANGS.get(c[1].lang, 9),
+                    c[1].text,
+                ),
+            )
+            hits.append((start, end, surface, concept, term))
+            last_end = end
+        elif blocked := {c[0] for c in spans[start, end] if c[2] is None}:
+            removals.append((start, end, blocked))
+    return hits
+
+
+def _indexed_strings(glossary):
+    strings = set()
+    for concept, term in glossary.terms():
+        strings.update(inflected_forms(term.text, term.lang, concept.type))
+        strings.update(term.not_in)
+    return sorted(strings)
+
+
+def _colliding():
+    """Terms whose forms coincide across concepts, languages and indexing (a German phrase is
+    indexed by its last word, an English or person name whole): the ranking decides."""
+    from toolkit.glossary.model import Glossary
+    from toolkit.models import Concept, Term
+
+    return Glossary(
+        (
+            Concept("b-council", "organisation", (Term("Europäischer Rat", "de"),)),
+            Concept("a-council", "person", (Term("Europäischer Rat", "de", "admitted"),)),
+            Concept("c-council", "policy", (Term("europäischen Rat", "en"), Term("Rat", "de"))),
+            Concept(
+                "d-union",
+                "organisation",
+                (Term("Europäische Union", "de"), Term("EUROPÄISCHE UNION", "en", "forbidden")),
+            ),
+            Concept("e-union", "organisation", (Term("Union", "de", not_in=("Union Berlin",)),)),
+        )
+    )
+
+
+@pytest.fixture(scope="module", params=["basic", "tricky", "colliding"])
+def both_ways(request, glossary, tricky):
+    """The glossary, and its matcher built and run with str.translate and with numpy."""
+    import toolkit.glossary.match as match_module
+
+    chosen = {"basic": glossary, "tricky": tricky, "colliding": _colliding()}[request.param]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match_module, "_NUMPY_FROM", 1 << 60)
+        patch.setattr(match_module, "_NUMPY_LOADED_FROM", 1 << 60)
+        by_str = Matcher.from_glossary(chosen)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match_module, "_NUMPY_FROM", 0)
+        by_numpy = Matcher.from_glossary(chosen)
+    return chosen, by_str, by_numpy, _indexed_strings(chosen)
+
+
+_NOISE = st.one_of(
+    st.text(
+        alphabet=st.sampled_from(list("aeinrsuEUD -/%’'()·.,，。的欧东中美国会\x00")), max_size=8
+    ),
+    st.text(max_size=4),
+)
+
+
+def _variants(string):
+    return st.sampled_from([string, string.upper(), string.lower(), string.title()])
+
+
+@settings(max_examples=250, deadline=None)
+@given(data=st.data())
+def test_matcher_agrees_with_the_reference(both_ways, data):
+    import toolkit.glossary.match as match_module
+
+    chosen, by_str, by_numpy, strings = both_ways
+    pieces = data.draw(
+        st.lists(st.one_of(_NOISE, st.sampled_from(strings).flatmap(_variants)), max_size=10)
+    )
+    text = data.draw(st.sampled_from(["", " ", "-"])).join(pieces)
+    lang = data.draw(st.sampled_from([None, "de", "zh-Hant", "en"]))
+    expected = _reference(chosen, text, lang)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match_module, "_NUMPY_FROM", 1 << 60)
+        patch.setattr(match_module, "_NUMPY_LOADED_FROM", 1 << 60)
+        assert [tuple(m) for m in by_str.find(text, lang)] == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match_module, "_NUMPY_FROM", 0)
+        assert [tuple(m) for m in by_numpy.find(text, lang)] == expected
+
+
+def test_first_hits_from_several_threads(tricky):
+    """Keys are worked out at their first hit: threads sharing a new matcher see the same hits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        "东欧盟友和欧盟,美国会说;des Rates der Europäischen Union, der DER, SAMP/T NG " * n
+        for n in range(1, 9)
+    ]
+    expected = [Matcher.from_glossary(tricky).find(text) for text in texts]
+    shared = Matcher.from_glossary(tricky)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(shared.find, texts * 4))
+    assert found == expected * 4

@@ -179,6 +179,9 @@ CASES: list[tuple[str, str, str, str, str, bool]] = [
     ("variant", "泽连斯基说。", "Zelenskyy said.", "zh-Hans", "en", False),  # short for short
     ("variant", "Die USA zögern.", "The US hesitates.", "de", "en", False),  # USA licenses US
     ("variant", "他说。", "Trump said.", "zh-Hans", "en", False),  # not named in the source
+    # A derived form of the expected rendering is not a competing variant.
+    ("variant", "东欧盟友支持。", "Eastern European allies agree.", "zh-Hans", "en", False),
+    ("variant", "东欧支持。", "Eastern Europe agrees.", "zh-Hans", "en", False),
     ("numbers", "在 2035 年前。", "By 2035.", "zh-Hans", "en", False),
     ("numbers", "在 2035 年前。", "By 2036.", "zh-Hans", "en", True),
     ("numbers", "提高到 5%。", "Raise it to five percent.", "zh-Hans", "en", False),
@@ -428,12 +431,15 @@ def test_shipped_length_ranges_match_the_references(root) -> None:
     )
 
 
-def test_reviewed_references_have_no_errors(root) -> None:
+def test_reviewed_references_raise_nothing(root) -> None:
+    """No false alarms on the four seeds' references: no error, and no warning either."""
     translations = root / "translations"
     if not _reviewed_units_in(translations):
         pytest.skip("translations/ holds no reviewed units yet")
     report = check_units(
         read_units(translations, reviewed_only=True), glossary=load_glossary(root / "glossary")
     )
-    errors = [issue for issue in report.issues if issue.severity == "error"]
-    assert not errors, "\n".join(f"{e.segment} {e.check}: {e.message}" for e in errors)
+    assert report.units == 248
+    assert not report.issues, "\n".join(
+        f"{e.segment} {e.check} ({e.severity}): {e.message}" for e in report.issues
+    )

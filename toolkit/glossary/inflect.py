@@ -3,9 +3,9 @@
 German news text declines the terms it uses ("des Weißen Hauses", "dem Weißen Haus",
 "Schattenflotten", "europäischen Pfeiler"). Rather than stemming the text at match time, each
 term yields a few *declensions*: a written form plus the endings its last word may take
-(``("Weißen Haus", ("", "s", "es", "e"))``). The matcher indexes each form once and accepts a hit
-when the rest of the word is one of the endings, so the text is still scanned once, at automaton
-speed, and a hit is always a whole word sequence.
+(``("Weißen Haus", ("", "s", "es", "e"))``). The matcher indexes every form with each of its
+endings, so the text is still scanned once, at automaton speed, and a hit is always a whole word
+sequence.
 
 The rules are deliberately small (no dictionary):
 
@@ -21,6 +21,9 @@ The rules are deliberately small (no dictionary):
 * English terms take a plural ``-s``/``-es`` on the last word ("shadow fleets").
 
 The garbage forms the rules also produce ("Weißeses Haus") cost an index entry and never occur.
+
+A matcher over a large glossary declines tens of thousands of terms, so the per-word decisions
+are memoised in plain dicts (the words of a glossary repeat: adjectives, articles, nouns).
 """
 
 from __future__ import annotations
@@ -45,6 +48,22 @@ MAX_DECLENSIONS = 24
 
 Declension = tuple[str, tuple[str, ...]]
 EXACT: tuple[str, ...] = ("",)
+#: Every letter a declension adds to the written term (endings; stems only remove letters).
+ADDED_LETTERS = "emnrs"
+
+# Per-word decisions, memoised (bounded by the vocabulary of the glossaries seen).
+_DECLINABLE: dict[str, bool] = {}
+_ADJECTIVE_LIKE: dict[str, bool] = {}
+_STEMS: dict[str, str] = {}
+_NOUN_ENDINGS: dict[str, tuple[str, ...]] = {}
+# noun endings → (adjective ending, agreeing noun endings) for a head with adjectives before it.
+_COMBINATIONS: dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
+def _clear_caches() -> None:
+    """Forget the memoised word decisions (benchmarks time cold builds)."""
+    for cache in (_DECLINABLE, _ADJECTIVE_LIKE, _STEMS, _NOUN_ENDINGS, _COMBINATIONS):
+        cache.clear()
 
 
 def declensions(text: str, lang: str, concept_type: str = "") -> list[Declension]:
@@ -53,20 +72,19 @@ def declensions(text: str, lang: str, concept_type: str = "") -> list[Declension
     The first pair is always the written form; ``("",)`` means "exactly as written".
     """
     if lang == "de":
-        pairs = _german(text, person=concept_type == "person")
-    elif lang == "en":
-        pairs = _english(text, person=concept_type == "person")
-    else:
-        return [(text, EXACT)]
-    merged: dict[str, tuple[str, ...]] = {}
-    for form, endings in pairs:
-        known = merged.get(form, ())
-        merged[form] = known + tuple(e for e in endings if e not in known)
-    merged.setdefault(text, EXACT)
-    if "" not in merged[text]:
-        merged[text] = ("", *merged[text])
-    ordered = [(text, merged.pop(text)), *merged.items()]
-    return ordered[:MAX_DECLENSIONS]
+        if concept_type == "person":
+            last = text.rsplit(" ", 1)[-1]
+            if _declinable(last) and not last.endswith(("s", "ß", "x", "z")):
+                return [(text, ("", "s"))]
+            return [(text, EXACT)]
+        merged = _german(text)
+        if len(merged) == 1:
+            return [(text, merged[text])]
+        ordered = list(merged.items())  # the written form was inserted first
+        return ordered[:MAX_DECLENSIONS]
+    if lang == "en":
+        return [(text, _english(text, person=concept_type == "person"))]
+    return [(text, EXACT)]
 
 
 def inflected_forms(text: str, lang: str, concept_type: str = "") -> list[str]:
@@ -79,30 +97,71 @@ def inflected_forms(text: str, lang: str, concept_type: str = "") -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def last_words(text: str, lang: str, concept_type: str = "") -> set[str]:
+    """The word after the last space of every :func:`declensions` form, ending included (the
+    whole form when it has no space): that set or a few more, without spelling the forms out.
+
+    A matcher indexing a large glossary by last word needs no more than this at build time.
+    """
+    if lang == "de" and concept_type != "person" and " " in text:
+        tokens = text.split(" ")
+        last = tokens[-1]
+        words = {last}
+        # The last word declines only when it can be the head: every word before it an
+        # adjective, every word declinable (see _german).
+        if all(map(_declinable, tokens)) and all(map(_adjective_like, tokens[:-1])):
+            words.update(last + ending for ending in _noun_endings(last))
+        return words
+    return {
+        form.rsplit(" ", 1)[-1] + ending
+        for form, endings in declensions(text, lang, concept_type)
+        for ending in endings
+    }
+
+
 def _declinable(token: str) -> bool:
     """A word that may take an ending: letters (inner hyphens allowed), not an acronym."""
-    core = token.rsplit("-", 1)[-1]
-    return (
-        len(core) >= 2
-        and core.replace("ß", "s").isalpha()
-        and not core.isupper()
-        and token.lower() not in FUNCTION_WORDS
-    )
+    known = _DECLINABLE.get(token)
+    if known is None:
+        core = token.rsplit("-", 1)[-1]
+        known = _DECLINABLE[token] = (
+            len(core) >= 2
+            and core.replace("ß", "s").isalpha()
+            and not core.isupper()
+            and token.lower() not in FUNCTION_WORDS
+        )
+    return known
 
 
 def _adjective_like(token: str) -> bool:
-    return len(token) >= 4 and "-" not in token and token.endswith(_ADJECTIVE_ENDINGS)
+    known = _ADJECTIVE_LIKE.get(token)
+    if known is None:
+        known = _ADJECTIVE_LIKE[token] = (
+            len(token) >= 4 and "-" not in token and token.endswith(_ADJECTIVE_ENDINGS)
+        )
+    return known
 
 
 def _adjective_stem(token: str) -> str:
-    for ending in ("en", "em", "er", "es", "e"):
-        if token.endswith(ending):
-            return token[: -len(ending)]
-    return token
+    stem = _STEMS.get(token)
+    if stem is None:
+        stem = token
+        for ending in ("en", "em", "er", "es", "e"):
+            if token.endswith(ending):
+                stem = token[: -len(ending)]
+                break
+        _STEMS[token] = stem
+    return stem
 
 
 def _noun_endings(token: str) -> tuple[str, ...]:
-    word = token.rsplit("-", 1)[-1].lower()
+    known = _NOUN_ENDINGS.get(token)
+    if known is None:
+        known = _NOUN_ENDINGS[token] = _noun_endings_of(token.rsplit("-", 1)[-1].lower())
+    return known
+
+
+def _noun_endings_of(word: str) -> tuple[str, ...]:
     if word.endswith("e"):
         return ("", "n", "ns")
     if word.endswith(("el", "er", "en")):
@@ -114,42 +173,66 @@ def _noun_endings(token: str) -> tuple[str, ...]:
     return ("", "s", "es", "e", "en", "er")
 
 
-def _german(text: str, *, person: bool) -> list[Declension]:
+def _combinations(noun_endings: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    known = _COMBINATIONS.get(noun_endings)
+    if known is None:
+        known = _COMBINATIONS[noun_endings] = tuple(
+            (
+                adjective_ending,
+                tuple(
+                    e
+                    for e in noun_endings
+                    if _AGREEMENT[adjective_ending] is None or e in _AGREEMENT[adjective_ending]
+                ),
+            )
+            for adjective_ending in _ADJECTIVE_ENDINGS
+        )
+    return known
+
+
+def _german(text: str) -> dict[str, tuple[str, ...]]:
+    """Forms of a non-person German term → their endings, the written form first."""
     tokens = text.split(" ")
-    if person:
-        last = tokens[-1]
-        if _declinable(last) and not last.endswith(("s", "ß", "x", "z")):
-            return [(text, ("", "s"))]
-        return [(text, EXACT)]
+    count = len(tokens)
     phrase_end = 0
-    while phrase_end < len(tokens) and _declinable(tokens[phrase_end]):
+    while phrase_end < count and _declinable(tokens[phrase_end]):
         phrase_end += 1
     heads = []
     for index in range(phrase_end):
         heads.append(index)
         if not _adjective_like(tokens[index]):
             break  # a word that cannot be an adjective is the head at the latest
-    pairs: list[Declension] = [(text, EXACT)]
+    merged: dict[str, tuple[str, ...]] = {text: EXACT}
     # The last candidate is the most plausible head (the first clear noun): generate it first.
     for head in reversed(heads):
-        adjectives, noun, rest = tokens[:head], tokens[head], tokens[head + 1 :]
-        noun_endings = _noun_endings(noun)
-        adjective_endings = _ADJECTIVE_ENDINGS if adjectives else ("en",)
-        stems = [_adjective_stem(word) for word in adjectives]
-        for adjective_ending in adjective_endings:
-            agreeing = _AGREEMENT[adjective_ending] if adjectives else None
-            endings = tuple(e for e in noun_endings if agreeing is None or e in agreeing)
-            words = [stem + adjective_ending for stem in stems]
-            if rest:  # the head is inside the term: spell each form out
-                pairs.extend((" ".join([*words, noun + e, *rest]), EXACT) for e in endings)
+        noun = tokens[head]
+        tail = " " + " ".join(tokens[head + 1 :]) if head + 1 < count else None
+        if head:
+            stems = [_adjective_stem(word) for word in tokens[:head]]
+            variants = [
+                (" ".join([stem + ending for stem in stems]) + " ", endings)
+                for ending, endings in _combinations(_noun_endings(noun))
+            ]
+        else:
+            variants = [("", _noun_endings(noun))]
+        for prefix, endings in variants:
+            if tail is not None:  # the head is inside the term: spell each form out
+                for ending in endings:
+                    form = prefix + noun + ending + tail
+                    if form not in merged:
+                        merged[form] = EXACT
             else:
-                pairs.append((" ".join([*words, noun]), endings))
-    return pairs
+                form = prefix + noun
+                known = merged.get(form)
+                if known is None:
+                    merged[form] = endings
+                elif known != endings:
+                    merged[form] = known + tuple(e for e in endings if e not in known)
+    return merged
 
 
-def _english(text: str, *, person: bool) -> list[Declension]:
+def _english(text: str, *, person: bool) -> tuple[str, ...]:
     last = text.rsplit(" ", 1)[-1]
     if person or not last.isalpha() or last.isupper() or len(last) < 3:
-        return [(text, EXACT)]
-    plural = "es" if last.endswith(("s", "x", "z", "ch", "sh")) else "s"
-    return [(text, ("", plural))]
+        return EXACT
+    return ("", "es" if last.endswith(("s", "x", "z", "ch", "sh")) else "s")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -70,9 +69,9 @@ class LookupIndex:
 
     @classmethod
     def build(cls, glossary: Glossary) -> LookupIndex:
-        from toolkit.glossary.match import _key_table
+        from toolkit.chinese import fold_table
 
-        table = _key_table()
+        table = fold_table()
         fold_map = {code: char for code, char in enumerate(table) if char != chr(code)}
         forms: dict[str, list[tuple[str, int]]] = {}
         for concept in glossary:
@@ -145,23 +144,13 @@ def _display_form(term: Term, folded: str) -> str:
 # -- the compiled cache -------------------------------------------------------------------------
 
 
-def _cache_dir() -> Path:
-    from toolkit.config import APP_NAME
-
-    if sys.platform.startswith("linux"):
-        # What platformdirs answers on Linux, without its ~20 ms import.
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / APP_NAME
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir(APP_NAME, appauthor=False))
-
-
 def _cache_file(glossary_dir: Path) -> Path:
     from hashlib import sha1
 
+    from toolkit.config import cache_dir
+
     digest = sha1(str(glossary_dir.resolve()).encode("utf-8")).hexdigest()[:16]
-    return _cache_dir() / f"lookup-{digest}.pickle"
+    return cache_dir() / f"lookup-{digest}.pickle"
 
 
 def _glossary_files(path: Path) -> list[Path]:

@@ -87,45 +87,67 @@ def load_glossary(path: Path | str) -> Glossary:
     return Glossary(tuple(with_derived_hant(c) for c in concepts), source=str(path))
 
 
-def read_concepts(file: Path) -> list[Concept]:
-    """Concepts of one TOML file, as written (no derived terms)."""
+def read_concepts(file: Path, errors: list[GlossaryError] | None = None) -> list[Concept]:
+    """Concepts of one TOML file, as written (no derived terms).
+
+    Raises :class:`GlossaryError` on the first fault; given an ``errors`` list, appends every
+    fault to it instead — each bad concept is left out, the others are returned — so a checker
+    can report them all.
+    """
+
+    def fault(error: GlossaryError) -> None:
+        if errors is None:
+            raise error from None
+        errors.append(error)
+
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise GlossaryError(
-            f"not UTF-8 at byte {exc.start}", path=file, hint="save the file as UTF-8"
-        ) from None
+        fault(
+            GlossaryError(
+                f"not UTF-8 at byte {exc.start}", path=file, hint="save the file as UTF-8"
+            )
+        )
+        return []
     except OSError as exc:
-        raise GlossaryError(f"cannot read: {exc.strerror}", path=file) from None
+        fault(GlossaryError(f"cannot read: {exc.strerror}", path=file))
+        return []
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise GlossaryError(
-            f"not valid TOML: {reason}",
-            path=file,
-            line=int(found.group(1)) if found else None,
-            hint="fix the syntax (see README: glossary format)",
-        ) from None
+        fault(
+            GlossaryError(
+                f"not valid TOML: {reason}",
+                path=file,
+                line=int(found.group(1)) if found else None,
+                hint="fix the syntax (see README: glossary format)",
+            )
+        )
+        return []
     lines = text.splitlines()
-    unknown = set(data) - {"concept"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise GlossaryError(
-            f"unknown top-level key {key!r}",
-            path=file,
-            line=_find_line(lines, 0, f"{key}"),
-            hint="entries are [[concept]] tables",
+    for key in sorted(set(data) - {"concept"}):
+        fault(
+            GlossaryError(
+                f"unknown top-level key {key!r}",
+                path=file,
+                line=_find_line(lines, 0, f"{key}"),
+                hint="entries are [[concept]] tables",
+            )
         )
     raw = data.get("concept", [])
     if not isinstance(raw, list):
-        raise GlossaryError("'concept' must be an array of tables ([[concept]])", path=file)
+        fault(GlossaryError("'concept' must be an array of tables ([[concept]])", path=file))
+        return []
     headers = [i for i, line in enumerate(lines) if line.strip() == "[[concept]]"]
-    return [
-        _concept(entry, file, lines, headers[n] if n < len(headers) else 0)
-        for n, entry in enumerate(raw)
-    ]
+    concepts = []
+    for n, entry in enumerate(raw):
+        try:
+            concepts.append(_concept(entry, file, lines, headers[n] if n < len(headers) else 0))
+        except GlossaryError as error:
+            fault(error)
+    return concepts
 
 
 def _find_line(lines: list[str], start: int, needle: str) -> int:

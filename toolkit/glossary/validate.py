@@ -3,7 +3,8 @@
 The loader (:mod:`toolkit.glossary.store`) stops at the first fault; here each file and each
 concept is read on its own so one run lists them all:
 
-* schema errors from the loader (bad TOML, unknown keys, unknown language codes, …);
+* schema errors from the loader (bad TOML, unknown keys, unknown language codes, a ``not_in``
+  entry that does not contain its term, …), every one of them;
 * duplicate concept ids;
 * one surface (folded: script, case and width ignored) in two concepts;
 * a language with terms but no preferred term, or more than one (zh-Hant: one plain preferred,
@@ -14,8 +15,6 @@ concept is read on its own so one run lists them all:
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,40 +79,10 @@ def _read_file(file: Path, problems: list[Problem]) -> list[Concept]:
     """The concepts of one file that pass the loader's checks; the others become problems."""
     from toolkit.glossary import store
 
-    try:
-        text = file.read_text(encoding="utf-8")
-        tomllib.loads(text)
-    except (UnicodeDecodeError, OSError, tomllib.TOMLDecodeError):
-        try:
-            store.read_concepts(file)
-        except GlossaryError as exc:
-            problems.append(_from_error(exc, file))
-        return []
-    data = tomllib.loads(text)
-    lines = text.splitlines()
-    unknown = sorted(set(data) - {"concept"})
-    for key in unknown:
-        problems.append(Problem(str(file), _line_of(lines, key), f"unknown top-level key {key!r}"))
-    raw = data.get("concept", [])
-    if not isinstance(raw, list):
-        problems.append(Problem(str(file), 0, "'concept' must be an array of tables ([[concept]])"))
-        return []
-    headers = [i for i, line in enumerate(lines) if line.strip() == "[[concept]]"]
-    concepts = []
-    for number, entry in enumerate(raw):
-        header = headers[number] if number < len(headers) else 0
-        try:
-            concepts.append(store._concept(entry, file, lines, header))
-        except GlossaryError as exc:
-            problems.append(_from_error(exc, file))
+    errors: list[GlossaryError] = []
+    concepts = store.read_concepts(file, errors)
+    problems.extend(_from_error(error, file) for error in errors)
     return concepts
-
-
-def _line_of(lines: list[str], needle: str) -> int:
-    for number, line in enumerate(lines, 1):
-        if re.match(rf"\s*{re.escape(needle)}\s*=", line):
-            return number
-    return 0
 
 
 def _from_error(exc: GlossaryError, file: Path) -> Problem:
@@ -127,13 +96,13 @@ def _problem(concept: Concept, term: Term | None, message: str) -> Problem:
 
 
 def _shared_surfaces(concepts: Iterable[Concept]) -> list[Problem]:
-    from toolkit.glossary.match import match_key
+    from toolkit.chinese import fold
 
     owners: dict[str, dict[str, Term]] = defaultdict(dict)
     where: dict[tuple[str, str], Concept] = {}
     for concept in concepts:
         for term in concept.terms:
-            key = match_key(" ".join(term.text.split()))
+            key = fold(" ".join(term.text.split()))
             owners[key].setdefault(concept.id, term)
             where[(key, concept.id)] = concept
     problems = []
@@ -207,16 +176,15 @@ def _preferred_counts(concept: Concept) -> list[Problem]:
 
 
 def _hant_without_hans(concept: Concept) -> list[Problem]:
-    from toolkit.chinese import to_hans
-    from toolkit.glossary.match import match_key
+    from toolkit.chinese import fold, to_hans
 
     hans = {t.text for t in concept.terms if t.lang == "zh-Hans"}
-    folded = {match_key(text) for text in hans}
+    folded = {fold(text) for text in hans}
     problems = []
     for term in concept.terms:
         if term.lang != "zh-Hant" or term.region is not None or term.derived:
             continue
-        if to_hans(term.text) in hans or match_key(term.text) in folded:
+        if to_hans(term.text) in hans or fold(term.text) in folded:
             continue
         problems.append(
             _problem(

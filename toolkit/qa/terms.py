@@ -138,6 +138,7 @@ def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
             hit.term.status == "admitted"
             and base_lang(hit.term.lang) == target_lang
             and not _licensed(mention, hit)
+            and not _extends(mention, hit)
         ):
             result.variants.append((hit, mention))
     # 3. the expected text written where the matcher found no term (outside every target hit)
@@ -150,6 +151,15 @@ def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
         else:
             covered.append(span)
     return result
+
+
+def _extends(mention: Mention, hit: Match) -> bool:
+    """The admitted term is the expected rendering grown by a suffix ("Eastern European" for
+    "Eastern Europe"): an inflected or derived form, not a competing variant."""
+    from toolkit.chinese import fold
+
+    surface = fold(hit.surface)
+    return any(fold(text) and surface.startswith(fold(text)) for text in mention.expected)
 
 
 def _licensed(mention: Mention, hit: Match) -> bool:
