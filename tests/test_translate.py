@@ -83,7 +83,7 @@ def expected_echo(segment, target: str) -> str:
     """The source with each term replaced by its rendering, computed independently of protect."""
     out = ""
     position = 0
-    for match in matcher_for(GLOSSARY).find(segment.text):
+    for match in matcher_for(GLOSSARY).find(segment.text, segment.tag):
         rendering = GLOSSARY.rendering(
             match.concept, match.term, match.surface, target, segment.tag
         )

@@ -77,7 +77,7 @@ def _kept_terms(glossary: Glossary, reference: Unit, hypothesis: str) -> tuple[i
     from toolkit.mt.protect import count_terms
 
     expected: Counter[str] = Counter()
-    for match in matcher_for(glossary).find(reference.source):
+    for match in matcher_for(glossary).find(reference.source, reference.src_lang):
         expected[
             glossary.rendering(
                 match.concept, match.term, match.surface, reference.tgt_lang, reference.src_lang

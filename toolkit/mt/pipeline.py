@@ -237,7 +237,7 @@ class CorpusTranslator:
         mt_source = segment.norm
         slots: list[guard.Slot] = []
         terms: list[UnitTerm] = []
-        for match in matcher.find(segment.text):
+        for match in matcher.find(segment.text, segment.tag):
             concept = self.glossary.by_id[match.concept]
             target_term = self.glossary.rendering(
                 concept.id, match.term, match.surface, self.options.target, segment.tag
