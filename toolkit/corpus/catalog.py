@@ -330,22 +330,12 @@ def merge(catalog: Any, units: Sequence[Unit], source_path: str, path: Path) -> 
 
 
 def unit_record(unit: Unit) -> dict[str, Any]:
-    """A unit as the JSON object `translate --json` prints (``segment`` names its id)."""
-    from toolkit.corpus.formats import term_record
+    """A unit as the JSON object `translate --json` prints: the export record, ``segment``
+    naming its id."""
+    from toolkit.corpus.formats.jsonl import record
 
-    return {
-        "segment": unit.id,
-        "doc": unit.doc,
-        "source": unit.source,
-        "target": unit.target,
-        "src_lang": unit.src_lang,
-        "tgt_lang": unit.tgt_lang,
-        "status": unit.status,
-        "terms": [term_record(term) for term in unit.terms],
-        "note": unit.note,
-        "line": unit.line,
-        "signature": unit.signature,
-    }
+    fields = record(unit)
+    return {"segment": fields.pop("id"), **fields}
 
 
 def read_units(

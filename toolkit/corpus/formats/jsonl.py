@@ -39,7 +39,8 @@ _STRING_FIELDS = ("id", "doc", "source", "target", "src_lang", "tgt_lang")
 _OPTIONAL_STRINGS = {"signature": "", "note": "", "kind": "body"}
 
 
-def _record(unit: Unit) -> dict[str, Any]:
+def record(unit: Unit) -> dict[str, Any]:
+    """Every field of ``unit`` as a JSON object (one line of the export)."""
     return {
         "id": unit.id,
         "doc": unit.doc,
@@ -64,7 +65,7 @@ def write(units: Iterable[Unit], out: Path, meta: ExportMeta) -> int:
     with atomic_outputs(out) as (temp,), open(temp, "w", encoding="utf-8", newline="\n") as stream:
         stream.write(encode({"meta": meta_record(meta, name)}) + "\n")
         for unit in checked_units(units, meta, out):
-            stream.write(encode(_record(unit)) + "\n")
+            stream.write(encode(record(unit)) + "\n")
             count += 1
         if not count:
             raise no_units_error(out)
