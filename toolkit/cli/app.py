@@ -8,6 +8,7 @@ import warnings
 import typer
 from typer.core import TyperGroup
 
+from toolkit.cli.fastpath import show_warning
 from toolkit.errors import ToolkitError, ToolkitWarning
 
 
@@ -17,7 +18,7 @@ class _ReportingGroup(TyperGroup):
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         with warnings.catch_warnings():
             warnings.simplefilter("always", ToolkitWarning)
-            warnings.showwarning = _show_warning
+            warnings.showwarning = show_warning
             try:
                 return super().invoke(ctx)
             except ToolkitError as exc:
@@ -26,13 +27,6 @@ class _ReportingGroup(TyperGroup):
             except KeyboardInterrupt:
                 typer.echo("interrupted: finished work is kept, run again to resume", err=True)
                 raise typer.Exit(130) from None
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    if issubclass(category, ToolkitWarning):
-        typer.echo(f"warning: {message}", err=True)
-    else:
-        typer.echo(f"warning: {category.__name__}: {message}", err=True)
 
 
 app = typer.Typer(

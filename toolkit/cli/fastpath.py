@@ -47,7 +47,7 @@ def run(argv: list[str]) -> int | None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", ToolkitWarning)
-        warnings.showwarning = _show_warning
+        warnings.showwarning = show_warning
         try:
             return lookup_command(
                 options.text,
@@ -72,7 +72,8 @@ def lookup_command(text: str, *, as_json: bool, glossary) -> int:
     return result.exit_code
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` for the CLI: one line on stderr (shared with the typer app)."""
     from toolkit.errors import ToolkitWarning
 
     if issubclass(category, ToolkitWarning):

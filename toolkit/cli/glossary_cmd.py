@@ -8,28 +8,16 @@ from typing import Annotated
 import typer
 
 from toolkit.cli.groups import glossary_app
+from toolkit.cli.options import GlossaryOption, glossary_dir
 
-GlossaryOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--glossary",
-        help="Glossary folder (default: $TOOLKIT_GLOSSARY, ./glossary, or the checkout's).",
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders to read.")]
-
-
-def _glossary_dir(option: Path | None) -> Path:
-    from toolkit.config import default_glossary_dir
-
-    return option or default_glossary_dir()
 
 
 def _load(option: Path | None):
     from toolkit.glossary.store import load_glossary
 
-    return load_glossary(_glossary_dir(option))
+    return load_glossary(glossary_dir(option))
 
 
 @glossary_app.command("lookup")
@@ -190,7 +178,7 @@ def validate_cmd(
     """Check the glossary; print every problem as file:line: message. Exit 2 on any."""
     from toolkit.glossary.validate import validate_glossary
 
-    directory = _glossary_dir(glossary)
+    directory = glossary_dir(glossary)
     problems = validate_glossary(directory, seeds)
     for problem in problems:
         typer.echo(str(problem))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from toolkit.cli.groups import glossary_app
+from toolkit.cli.options import GlossaryOption, glossary_dir
 
 _FORMAT_HELP = "tbx (TBX v3, TBX-Basic), csv or tsv; default: from the --out extension."
 _SHAPE_HELP = (
@@ -24,13 +25,10 @@ def export_command(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=_FORMAT_HELP)] = None,
     pair: Annotated[str | None, typer.Option("--pair", help=_PAIR_HELP)] = None,
     shape: Annotated[str | None, typer.Option("--shape", help=_SHAPE_HELP)] = None,
-    glossary: Annotated[
-        Path | None, typer.Option("--glossary", "-g", help="Glossary folder (default: glossary/).")
-    ] = None,
+    glossary: GlossaryOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
 ) -> None:
     """Export the glossary as TBX, or CSV/TSV in the shapes DeepL, Google, Amazon, OmegaT load."""
-    from toolkit.config import default_glossary_dir
     from toolkit.errors import UsageError
     from toolkit.glossary.formats import FORMATS, export_glossary
     from toolkit.glossary.store import load_glossary
@@ -45,7 +43,7 @@ def export_command(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint="use --format tbx, csv or tsv")
     summary = export_glossary(
-        load_glossary(glossary or default_glossary_dir()), out, fmt, shape=shape, pair=pair
+        load_glossary(glossary_dir(glossary)), out, fmt, shape=shape, pair=pair
     )
     if as_json:
         from toolkit.cli.render import json_line
@@ -78,9 +76,7 @@ def export_command(
 
 def import_command(
     file: Annotated[Path, typer.Argument(help="TBX (v3 or v2 martif), CSV or TSV file to import.")],
-    glossary: Annotated[
-        Path | None, typer.Option("--glossary", "-g", help="Glossary folder (default: glossary/).")
-    ] = None,
+    glossary: GlossaryOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
     ] = False,
@@ -93,12 +89,9 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Merge a TBX/CSV/TSV glossary into the glossary files; conflicts are reported, not applied."""
-    from toolkit.config import default_glossary_dir
     from toolkit.glossary.merge import import_glossary_file
 
-    report = import_glossary_file(
-        file, glossary or default_glossary_dir(), fmt=fmt, pair=pair, dry_run=dry_run
-    )
+    report = import_glossary_file(file, glossary_dir(glossary), fmt=fmt, pair=pair, dry_run=dry_run)
     if as_json:
         from toolkit.cli.render import json_line
 

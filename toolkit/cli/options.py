@@ -11,7 +11,8 @@ GlossaryOption = Annotated[
     Path | None,
     typer.Option(
         "--glossary",
-        help="Glossary folder or file (default: $TOOLKIT_GLOSSARY, else ./glossary).",
+        "-g",
+        help="Glossary folder or file (default: $TOOLKIT_GLOSSARY, ./glossary, or the checkout's).",
         show_default=False,
     ),
 ]
