@@ -88,6 +88,8 @@ ECHO_CASES = {
     "digits in Chinese": "在2025年9月3日,约77%的成员国(32个中的25个)同意。",
     "unknown Latin word": "ZXQA",
     "sentinel-like brackets": "⟦1⟧",
+    # Beam search once ended this early: </s> ranked among the top four mid-sentence.
+    "byte pieces then a digit": "ऀँ0",
     "sentinels around a term": "前⟦12⟧驻美大使⟦13⟧表示",
     "German umlauts and ß": "Die Außenministerin betonte: „Größe und Maß zählen“ – 3,5 % bis 2035.",
     "Chinese punctuation": "「北約」與《金融時報》——“力量”……（註）：50％；是嗎？",
