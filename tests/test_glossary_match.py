@@ -750,10 +750,10 @@ def test_matcher_agrees_with_the_reference(both_ways, data):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(match_module, "_NUMPY_FROM", 1 << 60)
         patch.setattr(match_module, "_NUMPY_LOADED_FROM", 1 << 60)
-        assert [tuple(m) for m in by_str.find(text, lang)] == expected
+        assert [tuple(m)[:5] for m in by_str.find(text, lang)] == expected
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(match_module, "_NUMPY_FROM", 0)
-        assert [tuple(m) for m in by_numpy.find(text, lang)] == expected
+        assert [tuple(m)[:5] for m in by_numpy.find(text, lang)] == expected
 
 
 def test_first_hits_from_several_threads(tricky):

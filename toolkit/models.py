@@ -97,6 +97,12 @@ class Term:
     # Longer strings that contain this term but are not it (东欧盟友 holds 欧盟 but means
     # "Eastern European allies"): the matcher lets them win and drops them.
     not_in: tuple[str, ...] = ()
+    # Context cues, looked for in the same paragraph: a literal string (folded) or "@concept-id"
+    # (a hit of that concept). With ``near`` the term counts only where a cue occurs (a bare
+    # surname two people share); with ``not_near`` it does not count where one occurs.
+    near: tuple[str, ...] = ()
+    not_near: tuple[str, ...] = ()
+    source: str = ""  # where the domain's media use this rendering (outlet, URL, reference)
     derived: bool = False  # zh-Hant form computed with OpenCC, not written in the glossary
     line: int | None = None  # line in the glossary file, for messages
 
@@ -146,10 +152,17 @@ class TermHit:
     surface: str
     concept: str
     term: Term
+    # Other concepts this surface may name when the context does not decide (沃尔兹: Mike Waltz
+    # or Tim Walz): the hit is ambiguous and ``concept`` is only the first candidate.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def preferred(self) -> bool:
         return self.term.status == "preferred"
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.alternatives)
 
 
 @dataclass(frozen=True, slots=True)

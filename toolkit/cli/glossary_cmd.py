@@ -66,9 +66,9 @@ def scan_cmd(
                 hit.segment,
                 f"{hit.start}–{hit.end}",
                 render.styled(hit.surface, [(0, len(hit.surface), _STYLES[hit.term.status])]),
-                hit.concept,
+                " or ".join((hit.concept, *hit.alternatives)),
                 hit.term.lang,
-                hit.term.status,
+                "ambiguous" if hit.ambiguous else hit.term.status,
             ]
             for hit in collected
         ),
@@ -174,12 +174,19 @@ def validate_cmd(
         Path | None,
         typer.Option("--seeds", help="Also check that `seen` ids name documents in this folder."),
     ] = None,
+    require_sources: Annotated[
+        bool,
+        typer.Option(
+            "--require-sources",
+            help="Also require a `seen` or `source` on every rendering (the project's policy).",
+        ),
+    ] = False,
 ) -> None:
     """Check the glossary; print every problem as file:line: message. Exit 2 on any."""
     from toolkit.glossary.validate import validate_glossary
 
     directory = glossary_dir(glossary)
-    problems = validate_glossary(directory, seeds)
+    problems = validate_glossary(directory, seeds, require_sources=require_sources)
     for problem in problems:
         typer.echo(str(problem))
     if problems:

@@ -78,6 +78,8 @@ def _kept_terms(glossary: Glossary, reference: Unit, hypothesis: str) -> tuple[i
 
     expected: Counter[str] = Counter()
     for match in matcher_for(glossary).find(reference.source, reference.src_lang):
+        if match.ambiguous:
+            continue  # no one rendering is expected of it
         expected[
             glossary.rendering(
                 match.concept, match.term, match.surface, reference.tgt_lang, reference.src_lang

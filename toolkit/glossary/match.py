@@ -45,12 +45,14 @@ import threading
 import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from itertools import compress, repeat
 from operator import is_not, itemgetter, lt, ne, sub
 from typing import Any, NamedTuple
 
 from toolkit.chinese import fold, fold_keep_case
 from toolkit.glossary import shaping
+from toolkit.glossary.context import ContextRules, outside_titles, resolve_segments
 from toolkit.glossary.inflect import ADDED_LETTERS
 from toolkit.glossary.keys import (
     ANCHOR,
@@ -101,6 +103,16 @@ class Match(NamedTuple):
     surface: str
     concept: str
     term: Term
+    # Other concepts the surface may name when the context does not decide (see TermHit).
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.alternatives)
+
+
+def _rebuild_match(hit: Match, concept: str, term: Term, alternatives: tuple[str, ...]) -> Match:
+    return hit._replace(concept=concept, term=term, alternatives=alternatives)
 
 
 def _use_numpy(size: int) -> bool:
@@ -186,6 +198,11 @@ class Matcher:
                 implementation=ahocorasick_rs.Implementation.ContiguousNFA,
             )
 
+    @cached_property
+    def context(self) -> ContextRules:
+        """The glossary's context rules (:mod:`toolkit.glossary.context`), built at first use."""
+        return ContextRules(self._glossary)
+
     @classmethod
     def from_glossary(cls, glossary: Glossary) -> Matcher:
         """Index every term (derived zh-Hant and declined forms included) of ``glossary``."""
@@ -197,11 +214,19 @@ class Matcher:
     # -- matching -------------------------------------------------------------------------------
 
     def find(self, text: str, lang: str | None = None) -> list[Match]:
-        """Non-overlapping term hits in ``text``, left to right.
+        """Non-overlapping term hits in ``text``, left to right, decided in their context
+        (:mod:`toolkit.glossary.context`; ``text`` is one paragraph).
 
         ``lang`` (a BCP 47 tag such as ``zh-Hant``) breaks ties between terms of one concept that
         fold to the same key (意愿聯盟 is both 意愿联盟 and 意願聯盟).
         """
+        found = outside_titles(self._find(text, lang), text)
+        context = self.context
+        if found and context.active:
+            found = context.resolve(found, text, set(), _rebuild_match)
+        return found
+
+    def _find(self, text: str, lang: str | None) -> list[Match]:
         starts, ends, answers = self._resolve(text)
         if not starts:
             return []
@@ -210,28 +235,27 @@ class Matcher:
         _pick(answers, surfaces, lang)
         concepts = map(self._concepts.__getitem__, answers)
         terms = map(self._term_list.__getitem__, answers)
-        return list(
-            map(
-                _new_tuple, repeat(Match), zip(starts, ends, surfaces, concepts, terms, strict=True)
-            )
-        )
+        rows = zip(starts, ends, surfaces, concepts, terms, repeat(()))
+        return list(map(_new_tuple, repeat(Match), rows))
 
     def scan(self, segments: Iterable[Segment]) -> Iterator[TermHit]:
-        """Term hits of each segment (offsets in ``segment.text``), in segment order.
+        """Term hits of each segment (offsets in ``segment.text``), in segment order, decided in
+        the context of their paragraph and document (:mod:`toolkit.glossary.context`)."""
+        return resolve_segments(self.context, self._batches(segments))
 
-        Segments are matched in batches joined by a separator no key contains, so the automaton
-        runs over long strings rather than once per sentence.
-        """
+    def _batches(self, segments: Iterable[Segment]) -> Iterator[tuple[list[Segment], list]]:
+        """Segments with their raw hits, in batches joined by a separator no key contains, so
+        the automaton runs over long strings rather than once per sentence."""
         batch: list[Segment] = []
         size = 0
         for segment in segments:
             batch.append(segment)
             size += len(segment.text) + 1
             if size >= _BATCH_CHARS:
-                yield from self._scan_batch(batch)
+                yield batch, self._scan_batch(batch)
                 batch, size = [], 0
         if batch:
-            yield from self._scan_batch(batch)
+            yield batch, self._scan_batch(batch)
 
     def _scan_batch(self, batch: list[Segment]) -> list[TermHit]:
         joined = _SEPARATOR.join(segment.text for segment in batch)

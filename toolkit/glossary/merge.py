@@ -34,7 +34,7 @@ from toolkit.glossary.store import (
     glossary_files,
     inline_term,
     load_glossary,
-    with_derived_hant,
+    with_derived_forms,
 )
 from toolkit.models import Concept, Term
 
@@ -302,7 +302,7 @@ class _Merger:
             refs=imported.refs,
         )
         path = self._file_for(kind)
-        concept = replace(with_derived_hant(concept), path=str(path))
+        concept = replace(with_derived_forms(concept), path=str(path))
         self._register(_Entry(concept, new=True, path=path))
 
     def _fresh_id(self, imported: ImportedConcept, terms: tuple[Term, ...]) -> str:

@@ -27,9 +27,11 @@ def scan_paths(paths: Iterable[Path | str], glossary: Glossary) -> Iterator[Term
 
 
 def hit_record(hit: TermHit, glossary: Glossary) -> dict[str, Any]:
-    """The JSON object of one hit (``scan --json``)."""
+    """The JSON object of one hit (``scan --json``). An ambiguous hit (a surface the context
+    does not decide between concepts) says so and lists its ``candidates``; ``concept`` is then
+    only the first of them."""
     concept = glossary.by_id[hit.concept]
-    return {
+    record = {
         "doc": hit.doc,
         "segment": hit.segment,
         "start": hit.start,
@@ -41,7 +43,14 @@ def hit_record(hit: TermHit, glossary: Glossary) -> dict[str, Any]:
         "preferred": hit.preferred,
         "status": hit.term.status,
         "term": hit.term.text,
+        "ambiguous": hit.ambiguous,
     }
+    if hit.ambiguous:
+        record["candidates"] = [
+            {"concept": candidate, "term_en": glossary.by_id[candidate].en}
+            for candidate in (hit.concept, *hit.alternatives)
+        ]
+    return record
 
 
 @dataclass
@@ -69,9 +78,12 @@ class ConceptUsage:
 
 
 def variant_report(hits: Iterable[TermHit], glossary: Glossary) -> list[ConceptUsage]:
-    """Per concept (sorted by id), the renderings each document used."""
+    """Per concept (sorted by id), the renderings each document used (ambiguous hits are
+    nobody's rendering)."""
     usage: dict[str, ConceptUsage] = {}
     for hit in hits:
+        if hit.ambiguous:
+            continue
         entry = usage.get(hit.concept)
         if entry is None:
             concept = glossary.by_id[hit.concept]

@@ -49,6 +49,9 @@ TERM_KEYS = {
     "seen",
     "note",
     "not_in",
+    "near",
+    "not_near",
+    "source",
 }
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -84,7 +87,7 @@ def load_glossary(path: Path | str) -> Glossary:
                 hint="give each concept its own id",
             )
         seen[concept.id] = concept
-    return Glossary(tuple(with_derived_hant(c) for c in concepts), source=str(path))
+    return Glossary(tuple(with_derived_forms(c) for c in concepts), source=str(path))
 
 
 def read_concepts(file: Path, errors: list[GlossaryError] | None = None) -> list[Concept]:
@@ -251,12 +254,16 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
     seen = raw.get("seen", [])
     if not isinstance(seen, list) or not all(isinstance(s, str) for s in seen):
         raise fail(f"seen of {text!r} must be a list of document ids")
-    note = raw.get("note", "")
-    if not isinstance(note, str):
-        raise fail(f"note of {text!r} must be a string")
-    not_in = raw.get("not_in", [])
-    if not isinstance(not_in, list) or not all(isinstance(s, str) for s in not_in):
-        raise fail(f"not_in of {text!r} must be a list of strings")
+    for key in ("note", "source"):
+        if not isinstance(raw.get(key, ""), str):
+            raise fail(f"{key} of {text!r} must be a string")
+    lists = {}
+    for key in ("not_in", "near", "not_near"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(s, str) and s.strip() for s in value):
+            raise fail(f"{key} of {text!r} must be a list of non-empty strings")
+        lists[key] = tuple(value)
+    not_in = lists["not_in"]
     from toolkit.chinese import fold
 
     for context in not_in:
@@ -271,10 +278,19 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
         region=region,
         form=form,
         seen=tuple(seen),
-        note=note,
-        not_in=tuple(not_in),
+        note=raw.get("note", ""),
+        not_in=not_in,
+        near=lists["near"],
+        not_near=lists["not_near"],
+        source=raw.get("source", ""),
         line=line,
     )
+
+
+def with_derived_forms(concept: Concept) -> Concept:
+    """The concept with the forms the files need not spell out: zh-Hant (OpenCC s2t) of every
+    zh-Hans term, and the Swiss / ASCII spelling (ss for ß) of every German term."""
+    return with_derived_swiss(with_derived_hant(concept))
 
 
 def with_derived_hant(concept: Concept) -> Concept:
@@ -308,6 +324,23 @@ def with_derived_hant(concept: Concept) -> Concept:
                 region=None if term.region == "CN" else term.region,
             )
         )
+    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+
+
+def with_derived_swiss(concept: Concept) -> Concept:
+    """Add the spelling with ss for ß of every German term: Swiss papers (NZZ, SRF) and ASCII
+    text write "Weisses Haus", "Aussenminister"."""
+    written = {t.text for t in concept.terms if t.lang == "de"}
+    derived: list[Term] = []
+    for term in concept.terms:
+        if term.lang != "de" or "ß" not in term.text or term.dnt:
+            continue
+        text = term.text.replace("ß", "ss")
+        if text in written:
+            continue
+        written.add(text)
+        status = "admitted" if term.status == "preferred" else term.status
+        derived.append(replace(term, text=text, status=status, seen=(), derived=True))
     return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
 
 
@@ -352,8 +385,12 @@ def inline_term(term: Term) -> str:
         parts.append(f"seen = [{', '.join(_q(s) for s in term.seen)}]")
     if term.note:
         parts.append(f"note = {_q(term.note)}")
-    if term.not_in:
-        parts.append(f"not_in = [{', '.join(_q(s) for s in term.not_in)}]")
+    for key in ("not_in", "near", "not_near"):
+        values = getattr(term, key)
+        if values:
+            parts.append(f"{key} = [{', '.join(_q(s) for s in values)}]")
+    if term.source:
+        parts.append(f"source = {_q(term.source)}")
     return "{ " + ", ".join(parts) + " }"
 
 

@@ -6,7 +6,11 @@ concept is read on its own so one run lists them all:
 * schema errors from the loader (bad TOML, unknown keys, unknown language codes, a ``not_in``
   entry that does not contain its term, …), every one of them;
 * duplicate concept ids;
-* one surface (folded: script, case and width ignored) in two concepts;
+* one surface (folded: script, case and width ignored) in two concepts, unless every term
+  sharing it says by ``near`` cues which context makes it that concept's (a homonym);
+* ``near`` / ``not_near`` cues naming a concept (``@id``) that does not exist;
+* with ``require_sources``, a rendering without a ``seen`` document or a ``source`` (English
+  terms of a concept with ``refs`` are covered by them) — the project's own glossary policy;
 * a language with terms but no preferred term, or more than one (zh-Hant: one plain preferred,
   plus at most one per region);
 * a plain (non-regional) zh-Hant term that does not t2s-normalise to a zh-Hans term of its concept;
@@ -40,7 +44,9 @@ class Problem:
         )
 
 
-def validate_glossary(glossary_dir: Path | str, seeds: Path | str | None = None) -> list[Problem]:
+def validate_glossary(
+    glossary_dir: Path | str, seeds: Path | str | None = None, *, require_sources: bool = False
+) -> list[Problem]:
     """Every problem of the glossary at ``glossary_dir``, sorted by file and line."""
     from toolkit.glossary import store
 
@@ -65,11 +71,15 @@ def validate_glossary(glossary_dir: Path | str, seeds: Path | str | None = None)
             )
         else:
             first[concept.id] = concept
-    full = [store.with_derived_hant(concept) for concept in first.values()]
+    full = [store.with_derived_forms(concept) for concept in first.values()]
     problems.extend(_shared_surfaces(full))
+    ids = {concept.id for concept in full}
     for concept in full:
         problems.extend(_preferred_counts(concept))
         problems.extend(_hant_without_hans(concept))
+        problems.extend(_context_cues(concept, ids))
+        if require_sources:
+            problems.extend(_unsourced(concept))
     if seeds is not None:
         problems.extend(_unknown_seen(full, Path(seeds)))
     return sorted(set(problems))
@@ -100,14 +110,16 @@ def _shared_surfaces(concepts: Iterable[Concept]) -> list[Problem]:
 
     owners: dict[str, dict[str, Term]] = defaultdict(dict)
     where: dict[tuple[str, str], Concept] = {}
+    homonym: dict[str, bool] = {}
     for concept in concepts:
         for term in concept.terms:
             key = fold(" ".join(term.text.split()))
             owners[key].setdefault(concept.id, term)
             where[(key, concept.id)] = concept
+            homonym[key] = homonym.get(key, True) and bool(term.near)
     problems = []
     for key, by_concept in owners.items():
-        if len(by_concept) < 2:
+        if len(by_concept) < 2 or homonym[key]:
             continue
         ids = sorted(by_concept)
         for concept_id in ids:
@@ -194,6 +206,44 @@ def _hant_without_hans(concept: Concept) -> list[Problem]:
                     f"concept {concept.id}: zh-Hant {term.text!r} has no zh-Hans counterpart "
                     f"(t2s gives {to_hans(term.text)!r}) — add it, or mark the term with a region"
                 ),
+            )
+        )
+    return problems
+
+
+def _context_cues(concept: Concept, ids: set[str]) -> list[Problem]:
+    problems = []
+    for term in concept.terms:
+        if term.derived:
+            continue
+        for cue in (*term.near, *term.not_near):
+            if cue.startswith("@") and cue[1:] not in ids:
+                problems.append(
+                    _problem(
+                        concept,
+                        term,
+                        f"concept {concept.id}: context cue {cue!r} of {term.text!r} names no "
+                        "concept — write @ and an existing concept id",
+                    )
+                )
+    return problems
+
+
+def _unsourced(concept: Concept) -> list[Problem]:
+    """Renderings nobody says where they come from: every term is there because the domain's
+    media use it."""
+    problems = []
+    for term in concept.terms:
+        if term.derived or term.seen or term.source:
+            continue
+        if term.lang == "en" and concept.refs:
+            continue
+        problems.append(
+            _problem(
+                concept,
+                term,
+                f"concept {concept.id}: {term.lang} {term.text!r} has no source — add "
+                'source = "outlet, URL or reference that uses it" (or seen = [doc ids])',
             )
         )
     return problems

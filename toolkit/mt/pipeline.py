@@ -11,19 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from toolkit import __version__
 from toolkit.errors import ModelError, UsageError
 from toolkit.glossary.model import Glossary
-from toolkit.models import Segment, Unit, UnitTerm
+from toolkit.models import Segment, TermHit, Unit, UnitTerm
 from toolkit.mt import protect as guard
 from toolkit.mt.engine import DecodeOptions, Engine, engine_for, engine_signature
 from toolkit.mt.memory import MachineEntry, TranslationMemory
 from toolkit.mt.packages import ARGOS_CODES, PackageInfo, missing_pairs, route
-
-if TYPE_CHECKING:
-    from toolkit.glossary.match import Matcher
 
 TARGETS: tuple[str, ...] = ("en", "de", "zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK")
 SOURCES: tuple[str, ...] = ("auto", "zh", "de", "en")
@@ -57,6 +53,9 @@ class _Job:
     target: str = ""
     status: str = "machine"
     note: str = ""
+    # Why no machine output of this unit can be called done whatever the engine does (a term the
+    # context leaves ambiguous is not enforced): the unit is flagged for review.
+    doubt: str = ""
 
 
 @dataclass(eq=False)
@@ -148,10 +147,14 @@ class CorpusTranslator:
         long MT pass starts."""
         from toolkit.glossary.match import matcher_for
 
-        matcher = matcher_for(self.glossary)
+        segments = list(segments)
+        hits: dict[str, list[TermHit]] = defaultdict(list)
+        # One scan of the whole corpus: terms are decided in their paragraph's context.
+        for hit in matcher_for(self.glossary).scan(segments):
+            hits[hit.segment].append(hit)
         target = self.options.target
         tgt = argos_code(target)
-        plan = Plan(jobs=[self._job(segment, matcher) for segment in segments])
+        plan = Plan(jobs=[self._job(segment, hits.get(segment.id, [])) for segment in segments])
         for job in plan.jobs:
             reviewed = self.memory.reviewed(job.mt_source, job.src, target)
             if reviewed is not None:
@@ -217,6 +220,9 @@ class CorpusTranslator:
         )
         for job in plan.jobs:
             seg = job.segment
+            if job.doubt and job.status != "reviewed":
+                job.status = "needs_review"
+                job.note = "; ".join(part for part in (job.doubt, job.note) if part)
             yield Unit(
                 id=seg.id,
                 doc=seg.doc,
@@ -232,12 +238,17 @@ class CorpusTranslator:
                 kind=seg.kind,
             )
 
-    def _job(self, segment: Segment, matcher: Matcher) -> _Job:
+    def _job(self, segment: Segment, hits: list[TermHit]) -> _Job:
         src = argos_code(segment.lang if self.options.source == "auto" else self.options.source)
         mt_source = segment.norm
         slots: list[guard.Slot] = []
         terms: list[UnitTerm] = []
-        for match in matcher.find(segment.text, segment.tag):
+        doubts: list[str] = []
+        for match in hits:
+            if match.ambiguous:
+                names = " or ".join((match.concept, *match.alternatives))
+                doubts.append(f"ambiguous term {match.surface!r} ({names})")
+                continue
             concept = self.glossary.by_id[match.concept]
             target_term = self.glossary.rendering(
                 concept.id, match.term, match.surface, self.options.target, segment.tag
@@ -246,7 +257,9 @@ class CorpusTranslator:
             terms.append(UnitTerm(concept.id, concept.en, match.surface, target_term))
         if len(slots) > guard.MAX_SLOTS:  # absurd, but must not break the sentinel alphabet
             slots = slots[: guard.MAX_SLOTS]
-        return _Job(segment, src, self._source_tag(segment), mt_source, slots, tuple(terms))
+        job = _Job(segment, src, self._source_tag(segment), mt_source, slots, tuple(terms))
+        job.doubt = "; ".join(doubts)
+        return job
 
     def _source_tag(self, segment: Segment) -> str:
         """The segment's tag, or the one ``--from`` imposes (Chinese keeps its detected script)."""

@@ -90,7 +90,8 @@ def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
     target_lang = base_lang(unit.tgt_lang)
     # No language hint on the source, exactly as the MT pipeline matches it (toolkit.mt.pipeline),
     # so that both expect the same rendering.
-    source_hits = matcher.find(unit.source, unit.src_lang)
+    # An ambiguous source term expects no one rendering (the pipeline flags its unit instead).
+    source_hits = [hit for hit in matcher.find(unit.source, unit.src_lang) if not hit.ambiguous]
     target_hits = matcher.find(unit.target, unit.tgt_lang)
     result.forbidden = [
         hit
