@@ -106,3 +106,29 @@ def random_translator(random_package):
     import ctranslate2
 
     return ctranslate2.Translator(str(random_package.package_path / "model"), intra_threads=1)
+
+
+@pytest.fixture(scope="session")
+def package_files(tmp_path_factory: pytest.TempPathFactory, copy_package_file, random_package_file):
+    folder = tmp_path_factory.mktemp("more-packages")
+    return {
+        ("copy", "zh", "en"): copy_package_file,
+        ("random", "zh", "en"): random_package_file,
+        **{
+            (kind, a, b): build_package(kind, a, b, folder / f"{kind}-{a}_{b}.argosmodel")
+            for kind, a, b in [
+                ("copy", "de", "en"),
+                ("copy", "en", "zh"),
+                ("random", "de", "en"),
+                ("copy", "zh", "de"),
+            ]
+        },
+    }
+
+
+def install(package_files, *keys: tuple[str, str, str]) -> None:
+    """Install test packages (kind, from, to) into the current $ARGOS_PACKAGES_DIR."""
+    from toolkit.mt import packages
+
+    for key in keys:
+        packages.install_file(package_files[key])

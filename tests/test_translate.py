@@ -19,15 +19,13 @@ from toolkit.errors import ModelError, UsageError
 from toolkit.glossary.match import matcher_for
 from toolkit.glossary.store import load_glossary
 from toolkit.ingest import document_from_text
-from toolkit.mt import packages
 from toolkit.mt import protect as guard
 from toolkit.mt.engine import DecodeOptions
 from toolkit.mt.memory import TranslationMemory
 from toolkit.mt.pipeline import CorpusTranslator, TranslateOptions
 from toolkit.segment import SEGMENTER_ID, iter_segments, segment_document
-from toolkit.testing.models import build_package
 
-from .conftest import ROOT
+from .conftest import ROOT, install
 
 GLOSSARY = load_glossary(ROOT / "glossary")
 LATIN = re.compile(r"[0-9A-Za-z]")
@@ -45,29 +43,6 @@ def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def memory(tmp_path: Path):
     with TranslationMemory(tmp_path / "memory.sqlite3") as handle:
         yield handle
-
-
-@pytest.fixture(scope="session")
-def package_files(tmp_path_factory: pytest.TempPathFactory, copy_package_file, random_package_file):
-    folder = tmp_path_factory.mktemp("more-packages")
-    return {
-        ("copy", "zh", "en"): copy_package_file,
-        ("random", "zh", "en"): random_package_file,
-        **{
-            (kind, a, b): build_package(kind, a, b, folder / f"{kind}-{a}_{b}.argosmodel")
-            for kind, a, b in [
-                ("copy", "de", "en"),
-                ("copy", "en", "zh"),
-                ("random", "de", "en"),
-                ("copy", "zh", "de"),
-            ]
-        },
-    }
-
-
-def install(package_files, *keys: tuple[str, str, str]) -> None:
-    for key in keys:
-        packages.install_file(package_files[key])
 
 
 def translate(segments, target: str, memory, beam: int = 4, max_length: int = 256, **kwargs):

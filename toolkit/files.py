@@ -29,3 +29,13 @@ def atomic_writer(
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def ensure_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` (``what`` names it in the message), or raise one CatalogError line."""
+    from toolkit.errors import CatalogError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CatalogError(f"cannot create the {what} ({exc.strerror})", path=folder) from None

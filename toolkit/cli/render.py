@@ -31,8 +31,10 @@ def table(
     *,
     title: str | None = None,
     caption: str | None = None,
+    stderr: bool = False,
 ) -> None:
-    """Print a table on stdout. A column is a header or (header, rich Column options).
+    """Print a table on stdout (or stderr). A column is a header or (header, rich Column
+    options).
 
     Cells may be plain strings or rich renderables (e.g. ``rich.text.Text`` with styled spans).
     """
@@ -46,7 +48,7 @@ def table(
             grid.add_column(column)
     for row in rows:
         grid.add_row(*(cell if not isinstance(cell, (int, float)) else str(cell) for cell in row))
-    console().print(grid)
+    console(stderr).print(grid)
 
 
 def styled(text: str, spans: Iterable[tuple[int, int, str]] = ()):  # -> rich.text.Text
@@ -113,7 +115,7 @@ class LazyProgress:
             self.bar.stop()
 
 
-def units_summary(units: Sequence[Unit]) -> None:
+def units_summary(units: Sequence[Unit], stderr: bool = False) -> None:
     """Per document: how many units came from where; then every unit that needs review."""
     from collections import Counter
 
@@ -128,6 +130,7 @@ def units_summary(units: Sequence[Unit]) -> None:
             for doc, counts in per_doc.items()
         ],
         title="translated units",
+        stderr=stderr,
     )
     flagged = [unit for unit in units if unit.status == "needs_review"]
     if flagged:
@@ -135,4 +138,5 @@ def units_summary(units: Sequence[Unit]) -> None:
             ["segment", "why", "target"],
             [(unit.id, unit.note, unit.target[:80]) for unit in flagged],
             title="needs review",
+            stderr=stderr,
         )

@@ -40,8 +40,18 @@ def translate(
     json_output: Annotated[
         bool, typer.Option("--json", help="One JSON object per segment.")
     ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write each translated document here as <doc>.<target>.<ext>, in the "
+            "source's shape. Without it, a single file's translation goes to stdout.",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
-    """Translate sources into --to with the glossary enforced; write PO catalogs."""
+    """Translate sources into --to with the glossary enforced; write PO catalogs and the
+    translated documents."""
     from toolkit.cli import render
     from toolkit.cli.models_cmd import install_pair
     from toolkit.cli.options import glossary_dir
@@ -65,10 +75,16 @@ def translate(
     terms = load_glossary(glossary_dir(glossary))
     sources: dict[str, str] = {}
     segments = []
+    documents = []
     for document in iter_documents(paths):
         sources[document.id] = document.path
+        documents.append(document)
         segments.extend(segment_document(document))
     folder = catalog_dir or default_translations_dir()
+    if out is not None:
+        from toolkit.files import ensure_folder
+
+        ensure_folder(out, "output folder")  # before any MT work
     with TranslationMemory() as memory:
         if write_catalogs:
             catalog.prepare_folder(folder)
@@ -89,7 +105,18 @@ def translate(
         for unit in units:
             render.json_line(catalog.unit_record(unit))
         return
-    render.units_summary(units)
+    from toolkit.corpus.documents import translated_document, write_documents
+
+    if out is not None:
+        for path in write_documents(out, documents, units, to):
+            typer.echo(f"wrote {path}", err=True)
+    elif len(paths) == 1 and paths[0].is_file() and len(documents) == 1:
+        # The translated text is the output: `toolkit translate a.txt --to en > a.en.txt`.
+        text = translated_document(documents[0].path, units, to)
+        render.units_summary(units, stderr=True)
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    render.units_summary(units, stderr=out is not None)
 
 
 def register(app: typer.Typer) -> None:

@@ -113,12 +113,9 @@ def _header_source_lang(catalog: Any) -> str:
 
 def prepare_folder(folder: Path) -> None:
     """Create the catalog folder, or say in one line why it cannot be (before any MT work)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CatalogError(
-            f"cannot create the catalog folder ({exc.strerror})", path=folder
-        ) from None
+    from toolkit.files import ensure_folder
+
+    ensure_folder(folder, "catalog folder")
 
 
 def check_segment_ids(catalog: Any, doc: str, path: Path) -> None:

@@ -11,9 +11,13 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, ToolkitWarning
 from toolkit.models import Document
+
+if TYPE_CHECKING:
+    from toolkit.ingest.layout import Layout
 
 __all__ = [
     "TEXT_SUFFIXES",
@@ -21,6 +25,7 @@ __all__ = [
     "document_id",
     "iter_documents",
     "read_document",
+    "read_layout",
 ]
 
 #: What a folder contributes: its visible files with these suffixes, sorted by name.
@@ -61,6 +66,21 @@ def read_document(path: Path) -> Document:
         reason = "empty file" if not text else "no text in file"
         warnings.warn(f"{path}: {reason}, no segments", ToolkitWarning, stacklevel=2)
     return document
+
+
+def read_layout(path: Path) -> tuple[Document, Layout, str]:
+    """:func:`read_document`, plus where each paragraph came from and the file's text (for
+    writing a translation back in the source's shape, :mod:`toolkit.corpus.documents`)."""
+    from toolkit.ingest.decode import read_text
+    from toolkit.ingest.document import build_document
+    from toolkit.ingest.layout import Layout
+    from toolkit.ingest.plain import read_plain
+
+    path = Path(path)
+    text = read_text(path)
+    layout = Layout()
+    blocks, meta = read_plain(text, layout)
+    return build_document(document_id(path), path, blocks, meta), layout, text
 
 
 def document_from_text(text: str, doc_id: str = "doc", path: Path | str = "<text>") -> Document:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from toolkit.ingest.blocks import Block, Meta, epoch_date, parse_date
+from toolkit.ingest.layout import Layout, LinePlace
 
 SHORT_LINE = 300
 
@@ -40,14 +41,23 @@ METADATA_LABELS = frozenset(
 )
 
 
-def read_plain(text: str) -> tuple[list[Block], Meta]:
-    """Blocks and metadata of a text file (``\\n`` line ends, any markup shape)."""
+def read_plain(text: str, layout: Layout | None = None) -> tuple[list[Block], Meta]:
+    """Blocks and metadata of a text file (``\\n`` line ends, any markup shape).
+
+    With a ``layout``, where each block came from is recorded in it (:mod:`toolkit.ingest.layout`).
+    """
     from toolkit.ingest.html import read_html  # lxml loads only for files that hold HTML
 
     blocks: list[Block] = []
     meta = Meta()
     after_image = False
     lines = text.split("\n")
+
+    def place(index: int, block_text: str) -> None:
+        if layout is not None:
+            start = lines[index].find(block_text)
+            layout.places.append(LinePlace(index, start, start + len(block_text)))
+
     for index, raw in enumerate(lines):
         line_no = index + 1
         line = raw.strip()
@@ -70,6 +80,7 @@ def read_plain(text: str) -> tuple[list[Block], Meta]:
                 meta.add_url(link.group(2))
                 hint = "title" if not blocks else None
                 blocks.append(Block(link.group(1).strip(), line_no, hint))
+                place(index, blocks[-1].text)
                 after_image = False
                 continue
             heading = _ATX.fullmatch(line)
@@ -77,14 +88,18 @@ def read_plain(text: str) -> tuple[list[Block], Meta]:
                 level_one = len(heading.group(1)) == 1
                 hint = "title" if level_one and not blocks else "heading"
                 blocks.append(Block(heading.group(2).strip(), line_no, hint))
+                place(index, blocks[-1].text)
                 after_image = False
                 continue
         if _HTML_START.match(line):
-            html_blocks, html_meta = read_html("\n".join(lines[index:]), first_line=line_no)
+            if layout is not None:
+                layout.html_line = index
+            html_blocks, html_meta = read_html("\n".join(lines[index:]), line_no, layout)
             blocks.extend(html_blocks)
             _merge(meta, html_meta)
             break
         blocks.append(Block(line, line_no, after_image=after_image))
+        place(index, line)
         after_image = False
     return blocks, meta
 
