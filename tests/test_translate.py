@@ -135,28 +135,41 @@ def test_reviewed_translations_win_and_are_reused_for_identical_sentences(
     assert memory.reviewed(segments[0].norm, "zh", "en") == "Rutte voiced support."
 
 
-def test_an_interrupted_run_keeps_finished_chunks(
+def test_an_interrupted_run_keeps_what_finished(
     packages_dir, memory, package_files, seeds_dir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The engine streams finished batches; an interruption in the middle of the pass commits
+    every segment finished so far (not only whole commit groups), and the next run translates
+    only the rest."""
+    from toolkit.mt.engine import PackageEngine
+
     install(package_files, ("copy", "zh", "en"))
     segments = list(iter_segments([seeds_dir / "000_1af9f7c0197d13b8.txt"]))
-    calls = {"n": 0}
-    real = CorpusTranslator._translate
+    real = PackageEngine.translate_stream
+    finished = {"n": 0}
 
-    def flaky(self, engine, jobs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        return real(self, engine, jobs)
+    def interrupted(self, texts):
+        for number, group in enumerate(real(self, texts)):
+            if number == 5:
+                raise KeyboardInterrupt
+            finished["n"] += len(group)
+            yield group
 
-    monkeypatch.setattr(CorpusTranslator, "_translate", flaky)
+    monkeypatch.setattr(PackageEngine, "translate_stream", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        translate(segments, "en", memory, chunk=32)
-    monkeypatch.setattr(CorpusTranslator, "_translate", real)
-    units, _ = translate(segments, "en", memory, chunk=32)
+        translate(segments, "en", memory, commit_every=1000, commit_seconds=1000)
+    assert 0 < finished["n"] < len(segments)
+    monkeypatch.setattr(PackageEngine, "translate_stream", real)
+    steps: list[int] = []
+    options = TranslateOptions(target="en", decode=DecodeOptions(beam=4), commit_every=8)
+    translator = CorpusTranslator(GLOSSARY, memory, options)
+    units = list(translator.run(segments, SEGMENTER_ID, steps.append))
     statuses = [u.status for u in units]
-    assert statuses.count("memory") == 32
-    assert statuses.count("machine") == len(segments) - 32
+    assert statuses.count("memory") == finished["n"]
+    assert statuses.count("machine") == len(segments) - finished["n"]
+    # Progress: the memory hits at once, then the rest in steps of at most eight.
+    assert steps[0] == 0 and sum(steps) == len(segments)
+    assert max(steps[1 + finished["n"] :] or [0]) <= 8
 
 
 def test_pivot_through_english_and_traditional_targets(packages_dir, memory, package_files) -> None:
@@ -223,3 +236,68 @@ def test_random_model_never_leaks_on_arbitrary_text(text: str, tmp_path_factory,
         assert guard.leaked(unit.target, segment.norm) is None
         counts = guard.count_terms(unit.target, [t.target_term for t in unit.terms])
         assert all(counts[t.target_term] >= 1 for t in unit.terms)
+
+
+def test_ctrl_c_keeps_finished_work_and_the_next_run_translates_only_the_rest(
+    tmp_path: Path, package_files, seeds_dir
+) -> None:
+    """A real SIGINT to `toolkit translate` in the middle of the MT pass (not a mock)."""
+    import json
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    env = {
+        **os.environ,
+        "TOOLKIT_DATA_DIR": str(tmp_path / "data"),
+        "ARGOS_PACKAGES_DIR": str(tmp_path / "packages"),
+    }
+    seed = seeds_dir / "000_1af9f7c0197d13b8.txt"
+    command = [sys.executable, "-m", "toolkit", "translate", str(seed), "--to", "en"]
+    command += ["--no-catalogs", "--no-install", "--threads", "1"]
+    for key in (("copy", "zh", "en"), ("copy", "de", "en")):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "toolkit",
+                "models",
+                "install",
+                "--file",
+                str(package_files[key]),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    database = tmp_path / "data" / "memory.sqlite3"
+
+    def committed() -> int:
+        if not database.exists():
+            return 0
+        try:
+            with sqlite3.connect(database) as connection:
+                return connection.execute("SELECT COUNT(*) FROM machine").fetchone()[0]
+        except sqlite3.OperationalError:  # the table is not there yet
+            return 0
+
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while committed() == 0 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130, stderr.decode()
+    assert b"Traceback" not in stderr
+    kept = committed()
+    total = sum(1 for _ in iter_segments([seed]))
+    assert 0 < kept < total - 1
+    again = subprocess.run([*command, "--json"], env=env, capture_output=True, check=True)
+    statuses = [json.loads(line)["status"] for line in again.stdout.decode().splitlines()]
+    assert len(statuses) == total
+    assert statuses.count("memory") == kept
+    assert statuses.count("machine") == total - kept

@@ -10,14 +10,29 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def mode_for(path: Path) -> int:
+    """The permissions a rewritten ``path`` keeps: its own, else what the umask gives a new file
+    (the temp file's 0600 must not leak into the result)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_writer(
     path: Path | str, *, binary: bool = False, encoding: str = "utf-8"
 ) -> Iterator[IO[Any]]:
-    """Open a temp file beside ``path``; on success rename it over ``path``, on error delete it."""
+    """Open a temp file beside ``path``; on success rename it over ``path``, on error delete it.
+
+    The result has the mode the file had before, or the umask's default for a new file.
+    """
     path = Path(path)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode_for(path))
         mode = "wb" if binary else "w"
         with os.fdopen(
             fd, mode, **({} if binary else {"encoding": encoding, "newline": ""})

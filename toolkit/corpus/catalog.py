@@ -223,7 +223,8 @@ def _entries_text(catalog: Any) -> str:
 def write_catalogs(
     folder: Path, units: Sequence[Unit], sources: Mapping[str, str], signature: str
 ) -> list[Path]:
-    """Merge ``units`` into the catalogs of their documents; returns the files written.
+    """Merge ``units`` into the catalogs of their documents; returns the files written (a
+    catalog the run does not change is not rewritten).
 
     ``sources`` maps document ids to their source files, for the ``#:`` references.
     """
@@ -245,9 +246,12 @@ def write_catalogs(
         if not revised or _entries_text(merged) != _entries_text(catalog):
             revised = time.strftime("%Y-%m-%d %H:%M%z")
         _header(merged, target, signature, source_path, _main_lang(doc_units), revised)
+        text = str(merged)  # exactly what polib (and poedit) write
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue  # a run that changes nothing leaves the file alone
         try:
             with atomic_writer(path) as handle:
-                handle.write(str(merged))  # exactly what polib (and poedit) write
+                handle.write(text)
         except OSError as exc:
             raise CatalogError(f"cannot write the catalog ({exc.strerror})", path=path) from None
         written.append(path)

@@ -2,7 +2,9 @@
 
 One :meth:`Engine.translate_batch` call takes a whole corpus: inputs are tokenised, sorted by
 length, decoded in batches of equal length (no padding) on parallel translation threads, and
-returned in input order. For one sentence the result equals what
+returned in input order; :meth:`Engine.translate_stream` hands each batch's inputs over as soon
+as it is decoded, so a caller can commit and report finished work while the corpus-wide pass
+goes on. For one sentence the result equals what
 ``argostranslate.translate`` returns for it (same tokenizer, ``beam_size``, ``length_penalty=0.2``,
 ``replace_unknowns=True``, target prefix handling).
 """
@@ -10,7 +12,7 @@ returned in input order. For one sentence the result equals what
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,14 +25,32 @@ Progress = Callable[[int], None]
 _CUT_POINTS = (re.compile(r"(?<=[，,；;：:、])"), re.compile(r"(?<=\s)"))
 
 
+Finished = list[tuple[int, str]]  # (input index, translation) of inputs decoded together
+
+
 class Engine(Protocol):
     """Anything that turns a batch of source strings into target strings, order preserved."""
 
     signature: str
 
+    def translate_stream(self, texts: Sequence[str]) -> Iterator[Finished]:
+        """Translate ``texts``, yielding groups of finished inputs as they are decoded."""
+        ...
+
     def translate_batch(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
         """Translate ``texts``; call ``progress(n)`` as ``n`` more inputs are done."""
         ...
+
+
+def collect(stream: Iterator[Finished], count: int, progress: Progress | None = None) -> list[str]:
+    """The outputs of a :meth:`Engine.translate_stream` in input order."""
+    outputs = [""] * count
+    for group in stream:
+        for index, text in group:
+            outputs[index] = text
+        if progress is not None and group:
+            progress(len(group))
+    return outputs
 
 
 @dataclass(frozen=True)
@@ -103,6 +123,9 @@ class PackageEngine:
         return value[1:] if value.startswith(" ") else value
 
     def translate_batch(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
+        return collect(self.translate_stream(texts), len(texts), progress)
+
+    def translate_stream(self, texts: Sequence[str]) -> Iterator[Finished]:
         self._load()
         options = self.options
         # Over-long inputs are cut into parts that are translated like any other input.
@@ -114,11 +137,14 @@ class PackageEngine:
                 owners.append(number)
         tokens = [self.encode(part) for part in parts]
         order = sorted(range(len(parts)), key=lambda i: len(tokens[i]))
-        decoded: list[str] = [""] * len(parts)
-        remaining = [0] * len(texts)
-        for owner in owners:
-            remaining[owner] += 1
+        decoded: list[list[str | None]] = [[] for _ in texts]
+        slot = [0] * len(parts)  # the place of each part among its owner's parts
+        for index, owner in enumerate(owners):
+            slot[index] = len(decoded[owner])
+            decoded[owner].append(None)
+        remaining = [len(group) for group in decoded]
         prefix = self._argos.target_prefix
+        glue = "" if self.package.to_code in ("zh", "zt", "ja") else " "
         for begin in range(0, len(order), options.chunk):
             chunk = order[begin : begin + options.chunk]
             # Batches hold inputs of one token length only: padding changes the numerics
@@ -142,21 +168,23 @@ class PackageEngine:
                         ),
                     )
                 )
-            completed = 0
             for batch, results in pending:
+                finished: Finished = []
                 for index, result in zip(batch, results, strict=True):
-                    decoded[index] = self.decode(result.result().hypotheses[0])
-                    remaining[owners[index]] -= 1
-                    completed += remaining[owners[index]] == 0
-            if progress is not None and completed:
-                progress(completed)
-        joined: list[list[str]] = [[] for _ in texts]
-        for index, owner in enumerate(owners):
-            joined[owner].append(decoded[index])
-        glue = "" if self.package.to_code in ("zh", "zt", "ja") else " "
-        return [
-            group[0] if len(group) == 1 else glue.join(p.strip() for p in group) for group in joined
-        ]
+                    owner = owners[index]
+                    decoded[owner][slot[index]] = self.decode(result.result().hypotheses[0])
+                    remaining[owner] -= 1
+                    if remaining[owner] == 0:
+                        group = decoded[owner]
+                        text = (
+                            group[0]
+                            if len(group) == 1
+                            else glue.join((piece or "").strip() for piece in group)
+                        )
+                        finished.append((owner, text or ""))
+                        decoded[owner] = []
+                if finished:
+                    yield finished
 
     def _cut(self, text: str) -> list[str]:
         """``text`` in parts of at most ``max_input_tokens`` tokens (almost always one part)."""
@@ -205,8 +233,11 @@ class PivotEngine:
         self.signature = f"{first.signature}+{second.signature}"
 
     def translate_batch(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
+        return collect(self.translate_stream(texts), len(texts), progress)
+
+    def translate_stream(self, texts: Sequence[str]) -> Iterator[Finished]:
         middle = self.first.translate_batch(texts)
-        return self.second.translate_batch(middle, progress)
+        return self.second.translate_stream(middle)
 
 
 def engine_for(packages: Sequence[PackageInfo], options: DecodeOptions) -> Engine:

@@ -2,8 +2,10 @@
 
 For every segment, in this order: a human-reviewed translation from the memory; the source already
 in the target language (terms normalised, script converted); a machine translation the memory holds
-for this engine and glossary; otherwise the segment joins the corpus-wide MT pass, which runs in
-chunks so that an interrupted run keeps (and later reuses) every finished chunk.
+for this engine and glossary; otherwise the segment joins the corpus-wide MT pass. That pass is
+one batched engine call per sentinel scheme, streamed: finished segments are committed to the
+memory and reported in small groups (a few dozen, or every few seconds), and whatever finished is
+committed when the run is interrupted, so the next run translates only the rest.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ class TranslateOptions:
     target: str
     source: str = "auto"  # auto: each segment's detected language
     decode: DecodeOptions = field(default_factory=DecodeOptions)
-    chunk: int = 256  # segments per MT round trip (and per memory commit)
+    commit_every: int = 32  # finished segments per memory commit (and progress step) …
+    commit_seconds: float = 2.0  # … or fewer, when this long has passed since the last one
 
 
 @dataclass(eq=False)
@@ -193,24 +196,11 @@ class CorpusTranslator:
                 job.status = "needs_review" if entry.status == "needs_review" else "memory"
                 if progress is not None:
                     progress(1)
-            for begin in range(0, len(todo), self.options.chunk):
-                chunk = todo[begin : begin + self.options.chunk]
-                self._translate(engine, chunk)
-                self.memory.add_machine(
-                    MachineEntry(
-                        job.mt_source,
-                        src,
-                        target,
-                        engine_part,
-                        glossary_sha,
-                        job.target,
-                        job.status,
-                        job.note,
-                    )
-                    for job in chunk
-                )
-                if progress is not None:
-                    progress(len(chunk))
+            commits = _Commits(self, src, engine_part, progress)
+            try:
+                self._translate(engine, todo, commits.done)
+            finally:
+                commits.flush()  # Ctrl-C included: what finished is kept
         engine_text = " + ".join(sorted({part for _, part in plan.engines.values()}))
         self.signature = make_signature(
             engine_text or "engine:none",
@@ -284,8 +274,11 @@ class CorpusTranslator:
             return lambda text: to_hant(text, target)
         return lambda text: text
 
-    def _translate(self, engine: Engine, jobs: Sequence[_Job]) -> None:
-        """Decode ``jobs`` with sentinel schemes in turn, then piecewise, then flag."""
+    def _translate(
+        self, engine: Engine, jobs: Sequence[_Job], done: Callable[[_Job], None]
+    ) -> None:
+        """Decode ``jobs`` with sentinel schemes in turn, then piecewise, then flag; ``done(job)``
+        as each one is final."""
         convert = self._script_converter()
         failing = list(jobs)
         reasons: dict[int, str] = {}
@@ -294,20 +287,24 @@ class CorpusTranslator:
             if not batch:
                 continue
             sources = [guard.protect(job.mt_source, job.slots, scheme) for job in batch]
-            outputs = engine.translate_batch(sources)
             still = []
-            for job, output in zip(batch, outputs, strict=True):
-                outcome = guard.restore(convert(output), job.mt_source, job.slots, scheme)
-                job.target = outcome.text
-                if outcome.problem is None:
-                    job.status, job.note = "machine", ""
-                else:
-                    reasons[id(job)] = outcome.problem
-                    still.append(job)
+            for finished in engine.translate_stream(sources):
+                for index, output in finished:
+                    job = batch[index]
+                    outcome = guard.restore(convert(output), job.mt_source, job.slots, scheme)
+                    job.target = outcome.text
+                    if outcome.problem is None:
+                        job.status, job.note = "machine", ""
+                        done(job)
+                    else:
+                        reasons[id(job)] = outcome.problem
+                        still.append(job)
             tried = {id(job) for job in batch}
             failing = [job for job in failing if id(job) not in tried] + still
         if failing:
             self._piecewise(engine, failing, reasons, convert)
+            for job in failing:
+                done(job)
 
     def _piecewise(
         self,
@@ -349,3 +346,51 @@ class CorpusTranslator:
             job.target = guard.scrub(joined, job.mt_source)
             job.status = "needs_review"
             job.note = f"{first}; piecewise: {problem}"
+
+
+class _Commits:
+    """Finished jobs on their way into the memory: committed in small groups, and reported."""
+
+    def __init__(
+        self, translator: CorpusTranslator, src: str, engine_part: str, progress: Progress | None
+    ) -> None:
+        import time
+
+        self.translator, self.src, self.engine_part = translator, src, engine_part
+        self.progress = progress
+        self.waiting: list[_Job] = []
+        self.clock = time.monotonic
+        self.last = self.clock()
+
+    def done(self, job: _Job) -> None:
+        self.waiting.append(job)
+        options = self.translator.options
+        if (
+            len(self.waiting) >= options.commit_every
+            or self.clock() - self.last >= options.commit_seconds
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        self.last = self.clock()
+        if not self.waiting:
+            return
+        jobs, self.waiting = self.waiting, []
+        translator = self.translator
+        target = translator.options.target
+        glossary_sha = translator.glossary.sha256
+        translator.memory.add_machine(
+            MachineEntry(
+                job.mt_source,
+                self.src,
+                target,
+                self.engine_part,
+                glossary_sha,
+                job.target,
+                job.status,
+                job.note,
+            )
+            for job in jobs
+        )
+        if self.progress is not None:
+            self.progress(len(jobs))

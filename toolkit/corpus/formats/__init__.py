@@ -202,10 +202,12 @@ def open_text(path: Path) -> TextIO:
 
 
 def _open_temp(target: Path) -> Path:
-    # open(..., "x") rather than mkstemp: the final file gets the umask's permissions, not 0600.
+    from toolkit.files import mode_for
+
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     with open(temp, "xb"):
         pass
+    os.chmod(temp, mode_for(target))  # the file's own mode, else the umask's default
     return temp
 
 
