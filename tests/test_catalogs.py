@@ -34,7 +34,9 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_package_file
 
 
 def translate(*args: str) -> list[dict]:
-    result = CliRunner().invoke(app, ["translate", "src", "--to", "en", "--json", *args])
+    # The copy model echoes Chinese, which the QA gate flags: these tests are about catalogs.
+    command = ["translate", "src", "--to", "en", "--json", "--no-check", *args]
+    result = CliRunner().invoke(app, command)
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines()]
 

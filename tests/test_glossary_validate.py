@@ -109,3 +109,33 @@ def test_problems_are_collected_across_files(tmp_path):
     messages = [p.message for p in problems]
     assert sum("unknown language code" in m for m in messages) == 2
     assert sum("not valid TOML" in m for m in messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "why"),
+    [
+        ("1941年12月7日", "zh-Hans", "a date or number"),
+        ("1941 年 12 月 7 日", "zh-Hans", "a date or number"),
+        ("7. Dezember 1941", "de", None),  # a date in words is left to the reviewer
+        ("2035", "en", "a date or number"),
+        ("5%", "en", "a date or number"),
+        ("美", "zh-Hans", "a single Chinese character"),
+        ("der", "de", "an article or preposition"),
+        ("美国", "zh-Hans", None),
+        ("EU", "en", None),
+    ],
+)
+def test_terms_that_are_not_terms(tmp_path: Path, text: str, lang: str, why: str | None) -> None:
+    (tmp_path / "c.toml").write_text(
+        '[[concept]]\nid = "x"\ntype = "event"\nterms = [\n'
+        '  { lang = "en", text = "Something", status = "preferred" },\n'
+        f'  {{ lang = "{lang}", text = "{text}", status = "admitted" }},\n'
+        '  { lang = "de", text = "Etwas", status = "preferred" },\n'
+        '  { lang = "zh-Hans", text = "某事", status = "preferred" },\n]\n',
+        encoding="utf-8",
+    )
+    messages = [problem.message for problem in validate_glossary(tmp_path)]
+    if why is None:
+        assert not any("not a term" in m for m in messages), messages
+    else:
+        assert any(f"is {why}, not a term" in m for m in messages), messages

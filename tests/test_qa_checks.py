@@ -34,6 +34,8 @@ SPEC_IDS = {
     "numbers": "error",
     "placeholder": "error",
     "untranslated": "error",
+    "script": "error",
+    "repetition": "error",
     "inconsistent": "warning",
     "length": "warning",
     "punctuation": "warning",
@@ -216,6 +218,19 @@ CASES: list[tuple[str, str, str, str, str, bool]] = [
     ("untranslated", "他说。", "他说。", "zh-Hans", "zh-Hant", False),
     ("punctuation", "他说:“是的。”", "He said: “Yes.”", "zh-Hans", "en", False),
     ("punctuation", "他说:“是的。”", "He said: “Yes.", "zh-Hans", "en", True),
+    ("script", "他说是的。", "He said yes.", "zh-Hans", "en", False),
+    ("script", "他说是的。", "He 说 yes.", "zh-Hans", "en", True),
+    ("script", "他说是的。", "Er sagte 是的.", "zh-Hans", "de", True),
+    ("script", "Er zitierte „是的“.", "He quoted “是的”.", "de", "en", False),  # quoted Chinese
+    ("script", "他说是的。", "他說是的。", "zh-Hans", "zh-Hant", False),
+    ("script", "Er sagte ja.", "他说是的。", "de", "zh-Hans", False),
+    ("repetition", "他说。", "鯈鯈鯈鯈 he said.", "zh-Hans", "en", True),
+    ("repetition", "他说。", "He said said said said.", "zh-Hans", "en", False),  # no space after
+    ("repetition", "他说。", "He said very very very very much.", "zh-Hans", "en", True),
+    ("repetition", "他说。", "會灾纶會灾纶會灾纶會灾纶", "zh-Hans", "zh-Hant", True),
+    ("repetition", "哈哈哈哈，他说。", "“哈哈哈哈”，他說。", "zh-Hans", "zh-Hant", False),
+    ("repetition", "花了2000000000美元。", "It cost $2,000,000,000.", "zh-Hans", "en", False),
+    ("repetition", "他说……", "He said......", "zh-Hans", "en", False),
     ("punctuation", "他说:“是的。", "He said: “Yes.", "zh-Hans", "en", False),  # split quotation
     ("punctuation", "他说:「是的。」", "He said: “Yes.", "zh-Hant", "en", True),
     ("punctuation", "他说:「是的。」", "He said: “Yes.”", "zh-Hant", "en", False),

@@ -37,6 +37,13 @@ def translate(
     install: Annotated[
         bool, typer.Option("--install/--no-install", help="Download missing packages.")
     ] = True,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check",
+            help="Run the error-level QA checks on machine output; failures need review.",
+        ),
+    ] = True,
     json_output: Annotated[
         bool, typer.Option("--json", help="One JSON object per segment.")
     ] = False,
@@ -67,6 +74,7 @@ def translate(
     options = TranslateOptions(
         target=to,
         source=source,
+        check=check,
         decode=DecodeOptions(
             beam=beam, device=resolve_device(device), threads=threads, compute_type=compute_type
         ),

@@ -9,6 +9,8 @@ concept is read on its own so one run lists them all:
 * one surface (folded: script, case and width ignored) in two concepts, unless every term
   sharing it says by ``near`` cues which context makes it that concept's (a homonym);
 * ``near`` / ``not_near`` cues naming a concept (``@id``) that does not exist;
+* a "term" that is no term: a date or number (1941年12月7日 would turn every mention of that day
+  into the event), a single Chinese character, an article or preposition;
 * with ``require_sources``, a rendering without a ``seen`` document or a ``source`` (English
   terms of a concept with ``refs`` are covered by them) — the project's own glossary policy;
 * a language with terms but no preferred term, or more than one (zh-Hant: one plain preferred,
@@ -19,6 +21,7 @@ concept is read on its own so one run lists them all:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,6 +81,7 @@ def validate_glossary(
         problems.extend(_preferred_counts(concept))
         problems.extend(_hant_without_hans(concept))
         problems.extend(_context_cues(concept, ids))
+        problems.extend(_not_terms(concept))
         if require_sources:
             problems.extend(_unsourced(concept))
     if seeds is not None:
@@ -226,6 +230,38 @@ def _context_cues(concept: Concept, ids: set[str]) -> list[Problem]:
                         "concept — write @ and an existing concept id",
                     )
                 )
+    return problems
+
+
+_NUMERIC = re.compile(r"[\d\s.,:/%年月日号號-]+")
+
+
+def _not_terms(concept: Concept) -> list[Problem]:
+    from toolkit.chinese import is_han
+    from toolkit.glossary.inflect import FUNCTION_WORDS
+    from toolkit.ingest.blocks import parse_date
+
+    problems = []
+    for term in concept.terms:
+        if term.derived:
+            continue
+        text = term.text
+        if parse_date(text) or _NUMERIC.fullmatch(text):
+            why = "a date or number"
+        elif len(text) == 1 and is_han(text):
+            why = "a single Chinese character"
+        elif not term.case_sensitive and text.casefold() in FUNCTION_WORDS:
+            why = "an article or preposition"
+        else:
+            continue
+        problems.append(
+            _problem(
+                concept,
+                term,
+                f"concept {concept.id}: {text!r} is {why}, not a term — every occurrence would "
+                "become the concept; remove it (numbers and dates are checked by QA instead)",
+            )
+        )
     return problems
 
 

@@ -41,6 +41,8 @@ class TranslateOptions:
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     commit_every: int = 32  # finished segments per memory commit (and progress step) …
     commit_seconds: float = 2.0  # … or fewer, when this long has passed since the last one
+    # Run the error-level QA checks on every machine unit; a failure flags it needs_review.
+    check: bool = True
 
 
 @dataclass(eq=False)
@@ -208,12 +210,13 @@ class CorpusTranslator:
             self.glossary,
             opencc_signature(target, (job.src for job in plan.jobs)),
         )
+        gate = _QualityGate(self.glossary) if self.options.check else None
         for job in plan.jobs:
             seg = job.segment
             if job.doubt and job.status != "reviewed":
                 job.status = "needs_review"
                 job.note = "; ".join(part for part in (job.doubt, job.note) if part)
-            yield Unit(
+            unit = Unit(
                 id=seg.id,
                 doc=seg.doc,
                 source=seg.text,
@@ -227,6 +230,7 @@ class CorpusTranslator:
                 note=job.note,
                 kind=seg.kind,
             )
+            yield gate(unit) if gate is not None else unit
 
     def _job(self, segment: Segment, hits: list[TermHit]) -> _Job:
         src = argos_code(segment.lang if self.options.source == "auto" else self.options.source)
@@ -394,3 +398,25 @@ class _Commits:
         )
         if self.progress is not None:
             self.progress(len(jobs))
+
+
+class _QualityGate:
+    """The error-level QA checks over machine output: a unit that fails one is not done."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        from toolkit.qa.checks import CHECKS, CheckContext
+
+        self.checks = [check for check in CHECKS.values() if check.severity == "error"]
+        self.context = CheckContext(glossary)
+
+    def __call__(self, unit: Unit) -> Unit:
+        if unit.status not in ("machine", "memory"):
+            return unit
+        issues = [issue for check in self.checks for issue in check(unit, self.context)]
+        if not issues:
+            return unit
+        from dataclasses import replace
+
+        reasons = "; ".join(f"{issue.check}: {issue.message}" for issue in issues[:3])
+        more = f" (+{len(issues) - 3} more)" if len(issues) > 3 else ""
+        return replace(unit, status="needs_review", note=f"qa: {reasons}{more}")

@@ -371,6 +371,32 @@ def _needs_translation(unit: Unit, context: CheckContext) -> bool:
     return any(char.isalpha() for char in chars)
 
 
+@check("script", "error")
+def script(unit: Unit, context: CheckContext) -> Iterator[Finding]:
+    """Chinese characters in a German or English target that the source does not hold as such."""
+    from toolkit.qa.shapes import han_runs
+
+    if unit.tgt_lang.startswith("zh") or not translated(unit):
+        return
+    for start, end, run in han_runs(unit.target):
+        if run in unit.source and not unit.src_lang.startswith("zh"):
+            continue  # a German text quoting Chinese keeps the quote
+        yield Finding(f"Chinese text {_quote(run, 20)} in a {unit.tgt_lang} target", start, end)
+
+
+@check("repetition", "error")
+def repetition(unit: Unit, context: CheckContext) -> Iterator[Finding]:
+    """A word or a few characters repeated over and over: the decoder looped."""
+    from toolkit.qa.shapes import LOOP_TIMES, loops
+
+    if not translated(unit):
+        return
+    for start, end, piece, times in loops(unit.target):
+        if piece * LOOP_TIMES in unit.source:
+            continue  # the source says it that way (哈哈哈哈)
+        yield Finding(f"{_quote(piece, 20)} repeated {times} times", start, end)
+
+
 @check("inconsistent", "warning")
 def inconsistent(unit: Unit, context: CheckContext) -> Iterator[Finding]:
     """The same source is translated differently, or different sources share one target."""

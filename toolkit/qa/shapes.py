@@ -133,3 +133,30 @@ def unbalanced(text: str, lang: str) -> list[Unbalanced]:
 def unbalanced_kinds(text: str, lang: str) -> set[str]:
     """The classes (quotes, brackets, title marks) in which ``text`` is unbalanced."""
     return {item.kind for item in unbalanced(text, lang)}
+
+
+# --- scripts and loops -----------------------------------------------------------------------
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+# A piece of 1–12 characters holding a letter, repeated at least LOOP_TIMES times in a row.
+LOOP_TIMES = 4
+_LOOP = re.compile(
+    r"(?P<piece>(?=[^\s\d]*[^\W\d_])\S.{0,11}?)(?:(?P=piece)){" + str(LOOP_TIMES - 1) + ",}"
+)
+
+
+def han_runs(text: str) -> list[tuple[int, int, str]]:
+    """Runs of Chinese characters: (start, end, run)."""
+    return [(m.start(), m.end(), m.group()) for m in _HAN_RUN.finditer(text)]
+
+
+def loops(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, piece, times) of each piece repeated LOOP_TIMES or more times in a row
+    ("鯈鯈鯈鯈", "會灾纶會灾纶會灾纶會灾纶", "very very very very ")."""
+    found = []
+    for match in _LOOP.finditer(text):
+        piece = match.group("piece")
+        if not piece.strip(" .…-—_=*·"):
+            continue
+        found.append((match.start(), match.end(), piece, len(match.group()) // len(piece)))
+    return found
