@@ -27,6 +27,11 @@ from toolkit.qa.checks import SEVERITIES
 
 QA = Path(__file__).parent / "data" / "qa"
 CATALOGS = QA / "catalogs"
+SHAPES = (
+    *("{{1}}", "{}", "%1$s", "%d", "###1###", "@@2@@", "<t1>", "</g2>", "[1]", "[ 12 ]"),
+    *("［3］", "【4】", "〔5〕", "〖6〗", "〚7〛", "⟦T1⟧", "⟨8⟩", "⟪9⟫", "⦃10⦄", "⦅11⦆"),
+    *("❨12❩", "«13»", "‹14›", "《15》", "〈16〉", "(T17)", "（x18）", "\ue000", "\U000f0001"),
+)
 SPEC_IDS = {
     "terminology": "error",
     "forbidden-term": "error",
@@ -199,6 +204,15 @@ CASES: list[tuple[str, str, str, str, str, bool]] = [
     ("placeholder", "他说。", "He said <x1/>.", "zh-Hans", "en", True),
     ("placeholder", "他说。", "He said __T1__.", "zh-Hans", "en", True),
     ("placeholder", "他说 {0}。", "He said {0}.", "zh-Hans", "en", False),
+    # the families MT post-processors and CAT tools leave behind
+    *(("placeholder", "他说。", f"He said {shape}.", "zh-Hans", "en", True) for shape in SHAPES),
+    # … but not what the source holds, list markers, years, percentages
+    ("placeholder", "见【1】。", "See 【1】.", "zh-Hans", "en", False),
+    ("placeholder", "见［1］。", "See [1].", "zh-Hans", "en", False),  # full-width in the source
+    ("placeholder", "（1）他说。", "(1) He said.", "zh-Hans", "en", False),
+    ("placeholder", "他说。", "(1) He said.", "zh-Hans", "en", False),
+    ("placeholder", "2025年他说。", "In [2025] he said.", "zh-Hans", "en", False),
+    ("placeholder", "他说了。", "He said [sic].", "zh-Hans", "en", False),
     ("placeholder", "增长 5%。", "Up 5% since then.", "zh-Hans", "en", False),
     ("untranslated", "他说。", "", "zh-Hans", "en", True),
     ("untranslated", "他说。", "他说。", "zh-Hans", "en", True),

@@ -333,9 +333,12 @@ def placeholder(unit: Unit, context: CheckContext) -> Iterator[Finding]:
         start = unit.target.find(leak)
         reported.add((start, start + len(leak)))
         yield Finding(f"sentinel debris {leak!r} left in the target", start, start + len(leak))
+    from toolkit.chinese import fold
+
+    source = fold(unit.source)
     for start, end, fragment in placeholders(unit.target):
-        if fragment in unit.source or any(s < end and start < e for s, e in reported):
-            continue
+        if fold(fragment) in source or any(s < end and start < e for s, e in reported):
+            continue  # what the source itself holds is no leftover (full-width or not)
         reported.add((start, end))
         yield Finding(f"placeholder-like {fragment!r} is not in the source", start, end)
 

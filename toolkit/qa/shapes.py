@@ -14,16 +14,35 @@ _URL = re.compile(
 _EMAIL = re.compile(r"(?a)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 _TRAILING = ".,;:!?"
 
+# Bracket pairs MT post-processors and CAT tools wrap indices in: ASCII, full-width, CJK and the
+# mathematical brackets (⟦1⟧ ⟨1⟩ ⦃1⦄ …).
+_INDEX_BRACKETS = (
+    "[]", "［］", "【】", "〔〕", "〖〗", "〘〙", "〚〛", "⟦⟧", "⟨⟩", "⟪⟫", "⟬⟭", "⟮⟯", "⦃⦄", "⦅⦆",
+    "⦇⦈", "⦉⦊", "⦋⦌", "⦗⦘", "❨❩", "❪❫", "❬❭", "❮❯", "❰❱", "❲❳", "❴❵", "⁅⁆", "«»", "‹›",
+    "〈〉", "《》", "〈〉", "<>", "{}", "｛｝", "＜＞",
+)  # fmt: skip
+_INDEX = r"\s*(?:[A-Za-z]{1,8}[_-]?)?\d{1,3}[A-Za-z]?\s*"
+_BRACKETED = "|".join(
+    f"{re.escape(opening)}{{1,2}}{_INDEX}{re.escape(closing)}{{1,2}}"
+    for opening, closing in _INDEX_BRACKETS
+)
+# Round brackets around a bare number are list markers in news text, (1) (2): only an index
+# with letters counts there, (T1) (x2).
+_ROUND = r"[(（]\s*[A-Za-z]{1,8}[_-]?\d{1,3}\s*[)）]"
+
 _PLACEHOLDERS = re.compile(
     "|".join(
         (
-            r"\{\{?\s*[A-Za-z_][\w.]*\s*\}?\}|\{\d*\}",  # {0} {} {name} {{name}}
+            r"\{\{?\s*[A-Za-z_][\w.]*\s*\}?\}|\{\}",  # {name} {{name}} {}
             r"\$\{\w+\}",  # ${name}
             r"(?<![\d.,%])%(?:\(\w+\)|\d+\$)?[-+#0]*\d*(?:\.\d+)?[sdifxu@]\b",  # %s %(name)s %1$d
-            r"#{2,}\s*\w+\s*#{2,}",  # ###T01###
+            r"#{2,}\s*\w+\s*#{2,}",  # ###T01### ###1###
+            r"@{2,}\s*\w+\s*@{2,}",  # @@1@@
             r"\[\[[^\[\]\n]{0,40}\]\]",  # [[TOKEN_1]]
             r"</?(?:[A-Za-z]{1,3}\d+|x|g|bx|ex|ph|bpt|ept|it)\b[^<>]{0,40}?/?>",  # <x1/> <g2> </t3>
             r"__[A-Za-z]*\d+__",  # __T1__
+            _BRACKETED,  # {0} {{1}} [1] ⟦T1⟧ 【2】 ⟨3⟩ …
+            _ROUND,  # (T1)
             "[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]",  # private use
         )
     )
@@ -46,7 +65,8 @@ def links(text: str) -> list[tuple[int, int, str]]:
 
 
 def placeholders(text: str) -> list[tuple[int, int, str]]:
-    """Placeholder-like fragments: {0}, %s, ###x###, [[x]], <x1/>, __T1__, private-use chars."""
+    """Placeholder-like fragments: {0}, {{1}}, %s, %1$s, ###1###, [[x]], <t1>, __T1__, indices
+    in brackets of any kind ([1], ⟦2⟧, 【3】, (T4)), private-use characters."""
     return [(m.start(), m.end(), m.group()) for m in _PLACEHOLDERS.finditer(text)]
 
 
