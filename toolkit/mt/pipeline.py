@@ -213,6 +213,12 @@ class CorpusTranslator:
         gate = _QualityGate(self.glossary) if self.options.check else None
         for job in plan.jobs:
             seg = job.segment
+            if job.status in ("machine", "memory"):
+                # The last word on enforcement, whatever path the unit took (a memory entry of
+                # an older run included): every protected term is there, or the unit is flagged.
+                lost = guard.missing_terms(job.target, job.slots)
+                if lost is not None:
+                    job.status, job.note = "needs_review", lost
             if job.doubt and job.status != "reviewed":
                 job.status = "needs_review"
                 job.note = "; ".join(part for part in (job.doubt, job.note) if part)
