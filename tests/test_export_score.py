@@ -90,7 +90,7 @@ def test_docs_select_documents(tmp_path: Path) -> None:
     ("args", "message"),
     [
         ([], "the selection spans several language pairs: de-en (31), en-en (1)"),
-        (["--pair", "zh-en"], "zh-Hans-en (121), zh-Hant-en (95)"),
+        (["--pair", "zh-en"], "zh-Hans-en (129), zh-Hant-en (108)"),
         (["--pair", "de-en", "--docs", "000"], "no units match the selection"),
         (["--format", "xliff"], "unknown export format 'xliff'"),
         (["--pair", "xx-en"], "cannot read language pair 'xx-en'"),

@@ -42,7 +42,8 @@ def sentences(text: str, lang: str) -> list[str]:
         ("前北约驻美大使伊沃.达尔德表示同意。", ["前北约驻美大使伊沃.达尔德表示同意。"]),
         ("一支由 12.8 万人组成的部队。", ["一支由 12.8 万人组成的部队。"]),
         # No split inside a quotation that goes on, nor before a comma that continues the sentence.
-        ("他说：“第一句。第二句。”", ["他说：“第一句。第二句。”"]),
+        # A quotation of two sentences is two sentences (issue 13; SRX does the same).
+        ("他说：“第一句。第二句。”", ["他说：“第一句。", "第二句。”"]),
         ("“好极了！”，他说。", ["“好极了！”，他说。"]),
         # An ASCII full stop before a space does end a sentence in Chinese text.
         ("我们的ZNPP. 第三个问题。", ["我们的ZNPP.", "第三个问题。"]),
@@ -76,10 +77,10 @@ def test_chinese_rules(text: str, expected: list[str]) -> None:
         # Quotes „…“ and «…»/»…« spanning sentences stay whole; the closing mark stays with them.
         (
             "„Wir kommen. Wir bleiben.“ Dann ging er.",
-            ["„Wir kommen. Wir bleiben.“", "Dann ging er."],
+            ["„Wir kommen.", "Wir bleiben.“", "Dann ging er."],
         ),
-        ("«Das ist gut. Sehr gut.» Er lachte.", ["«Das ist gut. Sehr gut.»", "Er lachte."]),
-        ("»Komm! Schnell!« Sie rannte.", ["»Komm! Schnell!«", "Sie rannte."]),
+        ("«Das ist gut. Sehr gut.» Er lachte.", ["«Das ist gut.", "Sehr gut.»", "Er lachte."]),
+        ("»Komm! Schnell!« Sie rannte.", ["»Komm!", "Schnell!«", "Sie rannte."]),
         ("„Geh!“, sagte sie.", ["„Geh!“, sagte sie."]),
         # A bracketed mark, a detached ellipsis and a lower-case continuation do not end anything.
         ("Das ist ein(!) Satz.", ["Das ist ein(!) Satz."]),
@@ -148,6 +149,74 @@ def seed_segments(seeds_dir) -> dict[str, dict[str, str]]:
     return segments
 
 
+# Quotations of several sentences from real news (issue 13): each sentence inside the quote
+# is a sentence; the closing quote and what follows it ("…“, so Scholz.") stay with the last.
+NEWS_QUOTES = [
+    (  # bundeskanzler.de, Regierungserklärung, 2023
+        "de",
+        "„Uns alle eint ein Ziel: Russland darf diesen Krieg nicht gewinnen. Die Ukraine muss "
+        "bestehen“, so Scholz. Deshalb werde man der Ukraine den Rücken stärken.",
+        [
+            "„Uns alle eint ein Ziel: Russland darf diesen Krieg nicht gewinnen.",
+            "Die Ukraine muss bestehen“, so Scholz.",
+            "Deshalb werde man der Ukraine den Rücken stärken.",
+        ],
+    ),
+    (  # rp-online.de, Baerbock, 2022
+        "de",
+        "„Die Ukraine verteidigt auch unsere Freiheit, unsere Friedensordnung. Und wir "
+        "unterstützen sie finanziell und militärisch - und zwar so lange es nötig ist. Punkt.“ "
+        "Der russische Angriffskrieg gegen die Ukraine dauert inzwischen an.",
+        [
+            "„Die Ukraine verteidigt auch unsere Freiheit, unsere Friedensordnung.",
+            "Und wir unterstützen sie finanziell und militärisch - und zwar so lange es nötig ist.",
+            "Punkt.“",
+            "Der russische Angriffskrieg gegen die Ukraine dauert inzwischen an.",
+        ],
+    ),
+    (  # cash.ch (SDA), Habeck, 2024: Swiss guillemets
+        "de",
+        "«Das erwarten sie auch. Die Situation an der Front fordert es», sagte der Politiker.",
+        ["«Das erwarten sie auch.", "Die Situation an der Front fordert es», sagte der Politiker."],
+    ),
+    (  # CNA via udn.com, 2026-01-01: Taiwan 「」 quotes
+        "zh",
+        "他說：「我們累了嗎？非常累。但這代表我們準備投降嗎？任何這麼想的人都是大錯特錯。」",
+        [
+            "他說：「我們累了嗎？",
+            "非常累。",
+            "但這代表我們準備投降嗎？",
+            "任何這麼想的人都是大錯特錯。」",
+        ],
+    ),
+    (  # CNA, 2022-03-19
+        "zh",
+        "他表示:「該是恢復烏克蘭領土完整與正義的時候了。否則,俄羅斯承受的損失要花上好幾代才能復原。」"
+        "烏俄雙方數週來都在舉行會談。",
+        [
+            "他表示:「該是恢復烏克蘭領土完整與正義的時候了。",
+            "否則,俄羅斯承受的損失要花上好幾代才能復原。」",
+            "烏俄雙方數週來都在舉行會談。",
+        ],
+    ),
+    (  # LTN, 2025-10-30: one sentence in quotes, clauses joined by ；
+        "zh",
+        "澤倫斯基最後表示，「只要能帶來成果，哪裡談都可以；當然，俄羅斯和白俄除外。」",
+        ["澤倫斯基最後表示，「只要能帶來成果，哪裡談都可以；當然，俄羅斯和白俄除外。」"],
+    ),
+    (  # a book title keeps its ! and its quotes whole
+        "zh",
+        "他推荐《摔跤吧！爸爸》。“很好看！真的。”",
+        ["他推荐《摔跤吧！爸爸》。", "“很好看！", "真的。”"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), NEWS_QUOTES)
+def test_quotations_of_several_sentences_from_the_news(lang, text, expected) -> None:
+    assert [text[a:b] for a, b in split_sentences(text, lang)] == expected
+
+
 @pytest.mark.parametrize(
     ("segment", "text"),
     [
@@ -157,16 +226,17 @@ def seed_segments(seeds_dir) -> dict[str, dict[str, str]]:
             "伦敦皇家联合服务研究所所长、前北约及五角大楼官员瑞秋·埃勒胡斯表示:“损害已经造成,美国承诺可信度的疑虑如今成为跨大西洋关系中的潜在隐忧。”",
         ),
         ("000-p008-s02", "她补充道:“特朗普性格多变,美国内部的反对声音也缺乏连贯性。”"),
-        # A quotation of two sentences stays one segment with its speaker.
+        # A quotation of two sentences: the first goes with its speaker, the second with the
+        # closing quote.
         (
             "000-p005-s01",
             (
                 "前北约驻美大使伊沃·达尔德表示:“这场危机远比北约 77 年历史上任何一次都严重,"
                 "在许多方面甚至超过了 1941 年 12 月 7 日——那一天,"
                 "美国正式确立了欧洲安全对美国安全至关重要的理念。"
-                "1949 年以条约形式确立的这一理念已经不复存在,彻底结束了。”"
             ),
         ),
+        ("000-p005-s02", "1949 年以条约形式确立的这一理念已经不复存在,彻底结束了。”"),
         # A half-width ? ends a Chinese sentence.
         (
             "000-p019-s01",
@@ -183,8 +253,8 @@ def seed_segments(seeds_dir) -> dict[str, dict[str, str]]:
             "这位美军退役中将强调，现在正讨论多种选项，而且此前拜登总统批准的援乌物资仍然在继续流向乌克兰。",
         ),
         # Seed 002 closes quotes with “ instead of ”: 。“ still ends the quotation.
-        ("002-p004-s02", "澤連斯基于12月20日對記者說。"),
-        ("002-p015-s02", "如果我們撤退五公里,他們也會撤退五公里,”澤連斯基拒絕了該提議。"),
+        ("002-p004-s03", "澤連斯基于12月20日對記者說。"),
+        ("002-p015-s04", "如果我們撤退五公里,他們也會撤退五公里,”澤連斯基拒絕了該提議。"),
         # German: a dash aside and a final quote „…“, sagte der Sprecher.
         (
             "003-p001-s03",
@@ -216,9 +286,9 @@ def test_seed_boundaries(seed_segments, segment: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("doc", "paragraph", "count"),
     [
-        ("000", 11, 1),  # “我们还需要…北约欧洲支柱。这些讨论…。这正是我们需要做的。”: one quotation
+        ("000", 11, 4),  # “我们还需要不断深入讨论……关于…。这些讨论…。这正是我们需要做的。”
         ("000", 33, 4),
-        ("002", 7, 1),  # “還有誰能(…)?…戰爭,“總統補充道。 — quote closed by “ after a comma
+        ("002", 7, 7),  # “還有誰能(…)?…戰爭,“總統補充道。 — quote closed by “ after a comma
         ("003", 1, 3),
         ("003", 7, 1),  # KEINE KLARHEIT DARÜBER, … (a heading without a full stop)
     ],
@@ -278,7 +348,9 @@ GOLDEN_FIGURES = {
     "sbd_golden_de.json": 1.0,
     "sbd_golden_zh.json": 1.0,
     "sbd_extra_de_languagetool.json": 1.0,
-    "sbd_extra_de_sentencex.json": 1.0,
+    # One case keeps a quotation of two sentences as one ("»Die Handlung … Brandes. Die
+    # Recherche … detailliert.«"); we split it, as issue 13 asks and SRX does: 24 of 25.
+    "sbd_extra_de_sentencex.json": 0.96,
 }
 
 

@@ -3,8 +3,10 @@
 An entry carries ``msgctxt`` = segment id, ``msgid`` = the source sentence as written,
 ``msgstr`` = the translation, ``#:`` = source file:line, ``#.`` = the source language and the
 glossary terms, and the ``fuzzy`` flag on machine output. An entry without ``fuzzy`` is
-human-reviewed: it is never changed by a re-run, and it feeds the translation memory so that an
-identical sentence anywhere reuses it. When a source sentence changes, its old entry becomes
+human-reviewed: a re-run never changes its translation, flags or translator comment (only the
+tool's own ``#.`` lines and reference follow the glossary and the source, as msgmerge updates
+extracted comments), and it feeds the translation memory so that an identical sentence anywhere
+reuses it. When a source sentence changes, its old entry becomes
 obsolete (``#~``) instead of being lost.
 """
 
@@ -310,7 +312,15 @@ def merge(catalog: Any, units: Sequence[Unit], source_path: str, path: Path) -> 
                 fresh.append(revived)
                 continue
         if old is not None and old.msgid == unit.source and _is_reviewed(old):
-            fresh.append(old)  # human work: untouched
+            # Human work (msgstr, flags, the translator's # comment) untouched; the #. lines
+            # and the reference are the tool's and follow the glossary and the source.
+            comment = _comments(unit)
+            if comment.split() != old.comment.split():  # (an editor may have wrapped them)
+                old.comment = comment
+            reference = [(source_path, str(unit.line))] if unit.line else []
+            if reference and old.occurrences != reference:
+                old.occurrences = reference
+            fresh.append(old)
             continue
         if old is not None and old.msgid != unit.source and old.msgstr:
             old.obsolete = True

@@ -16,7 +16,7 @@ __all__ = ["SEGMENTER_ID", "iter_segments", "segment_document", "split_sentences
 
 #: Name and version of the rules, for reproducibility signatures. Bump the version whenever a
 #: change to the rules (toolkit/segment/rules.py, abbreviations.py) changes any output.
-SEGMENTER_ID = "toolkit-rules/1"
+SEGMENTER_ID = "toolkit-rules/2"
 
 
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:

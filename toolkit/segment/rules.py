@@ -57,6 +57,7 @@ _CLOSERS_OF: dict[str, str] = {
     "[": "]",
 }
 _OPENERS = frozenset(_CLOSERS_OF)
+_SHIELDING = frozenset("《〈【〔(（[")
 _CLOSERS = frozenset("".join(_CLOSERS_OF.values()))
 _PAIR_MARKS = re.compile("[" + re.escape("".join(sorted(_OPENERS | _CLOSERS))) + "]")
 # Marks that may follow a terminal and still belong to its sentence.
@@ -160,7 +161,9 @@ def _outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _boundaries(text: str, lo: int, hi: int, rules: _Rules) -> list[int]:
     pairs = _match_pairs(text, lo, hi)
-    shields = _outermost(pairs)
+    # Titles and brackets hold their sentence together; quotations do not: a quote of two
+    # sentences is two sentences (as the SRX rules and the news do it).
+    shields = _outermost([pair for pair in pairs if text[pair[0]] in _SHIELDING])
     opening = {start for start, _ in pairs}
     cuts: list[int] = []
     shield = 0
