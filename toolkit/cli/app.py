@@ -8,6 +8,7 @@ import warnings
 import typer
 from typer.core import TyperGroup
 
+from toolkit.cli.fastpath import SHOWN as shown_warnings
 from toolkit.cli.fastpath import show_warning
 from toolkit.errors import ToolkitError, ToolkitWarning
 
@@ -19,6 +20,7 @@ class _ReportingGroup(TyperGroup):
         with warnings.catch_warnings():
             warnings.simplefilter("always", ToolkitWarning)
             warnings.showwarning = show_warning
+            shown_warnings.clear()  # each command run says each warning once
             try:
                 return super().invoke(ctx)
             except ToolkitError as exc:
@@ -27,6 +29,14 @@ class _ReportingGroup(TyperGroup):
             except KeyboardInterrupt:
                 typer.echo("interrupted: finished work is kept, run again to resume", err=True)
                 raise typer.Exit(130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from toolkit import __version__
+
+        typer.echo(f"toolkit {__version__}")
+        raise typer.Exit(0)
 
 
 app = typer.Typer(
@@ -42,6 +52,20 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Print the version and exit.",
+        callback=_version,
+        is_eager=True,
+    ),
+) -> None:
+    """Glossary-consistent offline translation of mixed zh/de sources into parallel texts."""
+
+
 def _register() -> None:
     # Each module only defines typer commands; library imports happen inside the commands.
     from toolkit.cli import (
@@ -50,6 +74,7 @@ def _register() -> None:
         glossary_cmd,
         glossary_io_cmd,
         models_cmd,
+        review_cmd,
         score_cmd,
         segment_cmd,
         translate_cmd,
@@ -65,6 +90,7 @@ def _register() -> None:
         export_cmd,
         score_cmd,
         check_cmd,
+        review_cmd,
     ):
         module.register(app)
     app.add_typer(glossary_app)

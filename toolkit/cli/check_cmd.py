@@ -127,14 +127,14 @@ def _message(issue: Issue):  # -> rich.text.Text
 def _print_report(report: Report) -> None:
     from toolkit.cli import render
 
-    for doc, issues in report.by_document().items():
+    for (doc, target), issues in report.by_catalog().items():
         render.table(
             ["unit", "check", "severity", ("message", {"overflow": "fold"})],
             [
                 (issue.segment, issue.check, _severity(issue.severity), _message(issue))
                 for issue in issues
             ],
-            title=f"document {doc}",
+            title=f"document {doc} → {target}",
         )
     checked = (
         f"{_count(report.units, 'unit')} in {_count(report.documents, 'document')}, "

@@ -31,7 +31,13 @@ def _parser() -> _Parser:
 
 
 def run(argv: list[str]) -> int | None:
-    """Handle ``glossary lookup …`` and return its exit code, or None for typer to handle."""
+    """Handle ``--version`` and ``glossary lookup …`` and return the exit code, or None for
+    typer to handle."""
+    if argv in (["--version"], ["-V"]):
+        from toolkit import __version__
+
+        sys.stdout.write(f"toolkit {__version__}\n")
+        return 0
     if len(argv) < 3 or argv[0] != "glossary" or argv[1] != "lookup":
         return None
     rest = argv[2:]
@@ -72,10 +78,18 @@ def lookup_command(text: str, *, as_json: bool, glossary) -> int:
     return result.exit_code
 
 
+#: The warnings printed by the running command.
+SHOWN: set[str] = set()
+
+
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """``warnings.showwarning`` for the CLI: one line on stderr (shared with the typer app)."""
+    """``warnings.showwarning`` for the CLI: one line on stderr (shared with the typer app),
+    each distinct warning once (a folder read twice warns once)."""
     from toolkit.errors import ToolkitWarning
 
+    if str(message) in SHOWN:
+        return
+    SHOWN.add(str(message))
     if issubclass(category, ToolkitWarning):
         sys.stderr.write(f"warning: {message}\n")
     else:

@@ -14,7 +14,14 @@ def translate(
     paths: Annotated[
         list[Path], typer.Argument(help="Source files or folders.", metavar="PATH...")
     ],
-    to: Annotated[str, typer.Option("--to", help="Target: en, de, zh-Hans, zh-Hant[-TW|-HK].")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="Target: en, de, zh-Hans, zh-Hant-TW (Taiwan forms: 川普, 普丁), zh-Hant-HK "
+            "(Hong Kong forms); zh-Hant alone means zh-Hant-TW.",
+        ),
+    ],
     source: Annotated[
         str, typer.Option("--from", help="Source language (auto: detected per paragraph).")
     ] = "auto",
@@ -66,9 +73,14 @@ def translate(
     from toolkit.corpus import catalog
     from toolkit.glossary.store import load_glossary
     from toolkit.ingest import iter_documents
-    from toolkit.mt.engine import DecodeOptions, resolve_device
+    from toolkit.mt.engine import DecodeOptions, check_decode_options, resolve_device
     from toolkit.mt.memory import TranslationMemory
-    from toolkit.mt.pipeline import CorpusTranslator, TranslateOptions, check_languages
+    from toolkit.mt.pipeline import (
+        CorpusTranslator,
+        TranslateOptions,
+        check_languages,
+        check_source_language,
+    )
     from toolkit.segment import SEGMENTER_ID, segment_document
 
     options = TranslateOptions(
@@ -80,11 +92,13 @@ def translate(
         ),
     )
     check_languages(options)
+    check_decode_options(options.decode)
     terms = load_glossary(glossary_dir(glossary))
     sources: dict[str, str] = {}
     segments = []
     documents = []
     for document in iter_documents(paths):
+        check_source_language(document, source)
         sources[document.id] = document.path
         documents.append(document)
         segments.extend(segment_document(document))

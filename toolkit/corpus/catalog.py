@@ -49,7 +49,11 @@ class CatalogFile:
 
 
 def find_catalogs(folder: Path) -> list[CatalogFile]:
-    """Catalogs of a folder (or the one file given), sorted by name."""
+    """Catalogs of a folder (or the one file given), sorted by name.
+
+    A ``.po`` file in the folder that is not named ``<document>.<target>.po`` is skipped with a
+    warning (one stray file must not stop an export); the one file given by name must be.
+    """
     if folder.is_file():
         files = [folder]
     elif folder.is_dir():
@@ -60,6 +64,18 @@ def find_catalogs(folder: Path) -> list[CatalogFile]:
     for path in files:
         match = _NAME.match(path.name)
         if match is None:
+            if folder.is_dir():
+                import warnings
+
+                from toolkit.errors import ToolkitWarning
+
+                warnings.warn(
+                    f"{path}: not named <document>.<target>.po, skipped — rename it, e.g. "
+                    "000.en.po",
+                    ToolkitWarning,
+                    stacklevel=2,
+                )
+                continue
             raise CatalogError(
                 "catalog name is not <document>.<target>.po",
                 path=path,

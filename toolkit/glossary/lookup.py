@@ -323,6 +323,8 @@ def _records(result: LookupResult) -> list[dict[str, Any]]:
                 "score": suggestion.score,
             }
         )
+    if not records:  # a miss is an answer too: one record, so a script reads something
+        records.append({"query": result.query, "concept": None, "found": False})
     return records
 
 

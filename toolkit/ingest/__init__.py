@@ -28,7 +28,7 @@ __all__ = [
     "read_layout",
 ]
 
-#: What a folder contributes: its visible files with these suffixes, sorted by name.
+#: What a folder contributes: its visible files with these suffixes, subfolders too, by path.
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 
 # A fetcher's content hash appended to the name: 000_1af9f7c0197d13b8.txt.
@@ -94,7 +94,8 @@ def document_from_text(text: str, doc_id: str = "doc", path: Path | str = "<text
 
 
 def iter_documents(paths: Iterable[Path | str]) -> Iterator[Document]:
-    """Documents of ``paths`` (files, or folders of text files), one at a time, in order.
+    """Documents of ``paths`` (files, or folders of text files, read recursively), one at a time,
+    in order.
 
     Every path is listed and every id checked before the first document is read, so a clash
     (two files named ``000_….txt`` in different folders) fails before any output is written.
@@ -119,12 +120,13 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            # Subfolders too (an archive by year and month); hidden files and folders are not read.
             found = sorted(
                 child
-                for child in path.iterdir()
-                if child.is_file()
-                and not child.name.startswith(".")
-                and child.suffix.lower() in TEXT_SUFFIXES
+                for child in path.rglob("*")
+                if child.suffix.lower() in TEXT_SUFFIXES
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                and child.is_file()
             )
             if not found:
                 suffixes = " ".join(sorted(TEXT_SUFFIXES))

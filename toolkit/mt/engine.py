@@ -67,6 +67,35 @@ class DecodeOptions:
     chunk: int = 128  # inputs per translate_batch call (progress granularity)
 
 
+COMPUTE_TYPES = (
+    "auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+    "float16", "bfloat16", "float32",
+)  # fmt: skip
+
+
+def check_decode_options(options: DecodeOptions) -> None:
+    """Refuse a device or compute type this machine cannot run, before any work is done (a run
+    the memory covers entirely would otherwise accept anything)."""
+    import ctranslate2
+
+    device = resolve_device(options.device)
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise UsageError(
+            "--device cuda, but no CUDA device is visible", hint="use --device cpu or auto"
+        )
+    if options.compute_type not in COMPUTE_TYPES:
+        raise UsageError(
+            f"unknown compute type {options.compute_type!r}",
+            hint=f"use one of {', '.join(COMPUTE_TYPES)}",
+        )
+    supported = ctranslate2.get_supported_compute_types(device)
+    if options.compute_type not in ("auto", "default") and options.compute_type not in supported:
+        raise UsageError(
+            f"compute type {options.compute_type!r} is not supported on {device} here",
+            hint=f"use auto or one of {', '.join(sorted(supported))}",
+        )
+
+
 def resolve_device(device: str) -> str:
     if device not in ("cpu", "cuda", "auto"):
         raise UsageError(f"unknown device {device!r}", hint="use cpu, cuda or auto")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from toolkit import __version__
 from toolkit.errors import ModelError, UsageError
 from toolkit.glossary.model import Glossary
-from toolkit.models import Segment, TermHit, Unit, UnitTerm
+from toolkit.models import Document, Segment, TermHit, Unit, UnitTerm
 from toolkit.mt import protect as guard
 from toolkit.mt.engine import DecodeOptions, Engine, engine_for, engine_signature
 from toolkit.mt.memory import MachineEntry, TranslationMemory
@@ -80,6 +80,29 @@ def check_languages(options: TranslateOptions) -> None:
     if options.source not in SOURCES:
         raise UsageError(
             f"unknown source language {options.source!r}", hint=f"use one of {', '.join(SOURCES)}"
+        )
+
+
+def check_source_language(document: Document, source: str) -> None:
+    """Refuse ``--from`` for a document written in another script: Latin text is no Chinese
+    source, Chinese text no German or English one (a stray notice in another language is fine:
+    the document's bulk decides)."""
+    if source == "auto":
+        return
+    weight: dict[str, int] = defaultdict(int)
+    for paragraph in document.paragraphs:
+        weight["zh" if paragraph.lang == "zh" else "latin"] += len(paragraph.text)
+    if not weight:
+        return
+    bulk = max(weight, key=weight.__getitem__)
+    wanted = "zh" if source == "zh" else "latin"
+    if bulk != wanted:
+        found = next(p for p in document.paragraphs if (p.lang == "zh") == (bulk == "zh"))
+        raise UsageError(
+            f"--from {source}, but the text is {found.tag}",
+            path=document.path,
+            line=found.line,
+            hint="drop --from (languages are detected per paragraph) or pass matching files",
         )
 
 

@@ -50,6 +50,7 @@ class Issue:
     span: str = ""
     where: Where = "target"
     line: int | None = None
+    target: str = ""  # the unit's target language: which catalog of the document
     # The span with up to EXCERPT characters either side, and where the span starts in it.
     excerpt: str = field(default="", compare=False)
     excerpt_offset: int = field(default=0, compare=False)
@@ -67,6 +68,7 @@ class Issue:
             "span": self.span,
             "where": self.where,
             "line": self.line,
+            "target": self.target,
         }
 
 
@@ -119,6 +121,7 @@ class Check:
                     span,
                     found.where,
                     unit.line,
+                    unit.tgt_lang,
                     excerpt,
                     offset,
                 )

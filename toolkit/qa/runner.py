@@ -127,10 +127,11 @@ class Report:
         floor = SEVERITIES.index(fail_on)
         return any(SEVERITIES.index(issue.severity) >= floor for issue in self.issues)
 
-    def by_document(self) -> dict[str, list[Issue]]:
-        grouped: dict[str, list[Issue]] = {}
+    def by_catalog(self) -> dict[tuple[str, str], list[Issue]]:
+        """Issues per (document, target language): one PO catalog each."""
+        grouped: dict[tuple[str, str], list[Issue]] = {}
         for issue in self.issues:
-            grouped.setdefault(issue.doc, []).append(issue)
+            grouped.setdefault((issue.doc, issue.target), []).append(issue)
         return grouped
 
 
