@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.corpus.formats import (
+    ALL,
     FORMAT_NAMES,
     UNIT_STATUSES,
     ExportMeta,
@@ -66,13 +67,16 @@ def texts(xml_only: bool = False, po: bool = False) -> st.SearchStrategy[str]:
     return st.lists(st.one_of(chars, st.sampled_from(tricky)), max_size=12).map("".join)
 
 
-def units(xml_only: bool = False, po: bool = False) -> st.SearchStrategy[Unit]:
+def units(
+    xml_only: bool = False, po: bool = False, pairs: list[tuple[str, str]] | None = None
+) -> st.SearchStrategy[Unit]:
     text = texts(xml_only, po)
+    pair = st.sampled_from(pairs or [(META.src_lang, META.tgt_lang)])
     # PO needs a segment id and a source (an empty msgid is its header) and a plain document name.
     required = text.filter(bool) if po else text
     doc = st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True) if po else text
     term = st.builds(UnitTerm, text, text, text, text)
-    return st.builds(
+    unit = st.builds(
         Unit,
         id=required,
         doc=doc,
@@ -86,6 +90,9 @@ def units(xml_only: bool = False, po: bool = False) -> st.SearchStrategy[Unit]:
         line=st.one_of(st.none(), st.integers(-(2**63), 2**63)),
         note=text,
         kind=st.one_of(st.sampled_from(["body", "title"]), text),
+    )
+    return st.tuples(unit, pair).map(
+        lambda drawn: replace(drawn[0], src_lang=drawn[1][0], tgt_lang=drawn[1][1])
     )
 
 
@@ -186,6 +193,31 @@ def test_round_trip(name: str, data: st.DataObject) -> None:
         out = out_path(Path(folder), name)
         assert write_quietly(name, iter(items), out) == len(items)
         assert list(fmt.read(out)) == [fmt.carry(unit, META) for unit in items]
+
+
+_PAIRS = [("zh-Hans", "en"), ("zh-Hant", "en"), ("de", "en"), ("en", "en"), ("de", "zh-Hant")]
+
+
+@pytest.mark.parametrize("name", [name for name in FORMAT_NAMES if get_format(name).multilingual])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_multilingual_round_trip(name: str, data: st.DataObject) -> None:
+    """An export of every pair (TMX srclang="*all*", TSV and JSONL rows) reads back as written,
+    same-language units (an English notice of an English translation) included."""
+    items = data.draw(st.lists(units(xml_only=name == "tmx", pairs=_PAIRS), min_size=1, max_size=6))
+    meta = ExportMeta(ALL, ALL, "toolkit 0.1.0|engine:x")
+    fmt = get_format(name)
+    with tempfile.TemporaryDirectory() as folder:
+        out = out_path(Path(folder), name)
+        assert fmt.write(iter(items), out, meta) == len(items)
+        assert list(fmt.read(out)) == [fmt.carry(unit, meta) for unit in items]
+
+
+def test_single_pair_formats_refuse_several_pairs(tmp_path: Path) -> None:
+    meta = ExportMeta(ALL, ALL, "sig")
+    assert not get_format("moses").multilingual and not get_format("po").multilingual
+    with pytest.raises(CatalogError):
+        get_format("moses").write(sample_units(), tmp_path / "m", meta)
 
 
 @pytest.mark.parametrize("name", ["tmx", "tsv", "jsonl"])
@@ -464,7 +496,7 @@ BAD_FILES = [
     (
         "tmx",
         "c.tmx",
-        "<tmx><header srclang='en'/><body><tu><tuv xml:lang='en'><seg>a</seg></tuv></tu>"
+        "<tmx><header srclang='en'/><body><tu><tuv xml:lang='de'><seg>a</seg></tuv></tu>"
         "</body></tmx>",
         "expected the source and one target",
     ),

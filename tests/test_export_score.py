@@ -71,6 +71,47 @@ def test_tmx_export_of_the_references_is_valid_tmx_1_4(tmp_path: Path, reference
     assert "toolkit 0.1.0|engine:" in out.read_text()
 
 
+def test_tmx_of_everything_is_one_valid_file_with_every_entry(
+    tmp_path: Path, reference_dir
+) -> None:
+    """No --pair: one TMX with srclang="*all*" holding every catalog entry, each <tu> with its
+    own srclang; DTD-valid, and read back by translate-toolkit and by us unit for unit."""
+    from translate.storage.tmx import tmxfile
+
+    from toolkit.corpus.catalog import read_units
+
+    out = tmp_path / "all.tmx"
+    result = run("export", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "(all language pairs)" in result.stderr
+    entries = list(read_units(ROOT / "translations"))
+    text = out.read_text(encoding="utf-8")
+    assert 'srclang="*all*"' in text and text.count("<tu ") == len(entries)
+    if shutil.which("xmllint"):
+        dtd = reference_dir / "tmx" / "tmx14.dtd"
+        subprocess.run(["xmllint", "--noout", "--dtdvalid", str(dtd), str(out)], check=True)
+    with open(out, "rb") as handle:
+        assert len(tmxfile(handle).units) == len(entries)
+    back = list(get_format("tmx").read(out))
+    assert [(u.id, u.src_lang, u.tgt_lang, u.source, u.target) for u in back] == [
+        (u.id, u.src_lang, u.tgt_lang, u.source, u.target) for u in entries
+    ]
+    # The English notice of an English translation is no pair: one <tuv>, its text.
+    (notice,) = [u for u in back if u.src_lang == u.tgt_lang]
+    assert notice.source == notice.target and notice.src_lang == "en"
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "jsonl"])
+def test_tsv_and_jsonl_hold_every_pair_too(tmp_path: Path, fmt: str) -> None:
+    from toolkit.corpus.catalog import read_units
+
+    out = tmp_path / f"all.{fmt}"
+    assert run("export", "--format", fmt, "--out", str(out)).exit_code == 0
+    pairs = {(u.src_lang, u.tgt_lang) for u in get_format(fmt).read(out)}
+    assert pairs == {(u.src_lang, u.tgt_lang) for u in read_units(ROOT / "translations")}
+    assert len(pairs) == 4
+
+
 def test_po_export_passes_msgfmt(tmp_path: Path) -> None:
     if not shutil.which("msgfmt"):
         pytest.skip("msgfmt is not installed")
@@ -89,8 +130,12 @@ def test_docs_select_documents(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "the selection spans several language pairs: de-en (31), en-en (1)"),
-        (["--pair", "zh-en"], "zh-Hans-en (129), zh-Hant-en (108)"),
+        (
+            ["--format", "moses"],
+            "the selection spans several language pairs: de-en (31), en-en (1), zh-Hans-en (129), "
+            "zh-Hant-en (108), and moses holds one",
+        ),
+        (["--format", "po", "--pair", "zh-en"], "zh-Hans-en (129), zh-Hant-en (108), and po holds"),
         (["--pair", "de-en", "--docs", "000"], "no units match the selection"),
         (["--format", "xliff"], "unknown export format 'xliff'"),
         (["--pair", "xx-en"], "cannot read language pair 'xx-en'"),

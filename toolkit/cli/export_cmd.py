@@ -14,7 +14,11 @@ def export(
         str, typer.Option("--format", "-f", help="tmx, tsv, moses, jsonl or po.")
     ] = "tmx",
     pair: Annotated[
-        str | None, typer.Option(help="Language pair, e.g. zh-en, zh-Hant-en, de-en.")
+        str | None,
+        typer.Option(
+            help="Language pair, e.g. zh-en, zh-Hant-en, de-en. Default: every pair of the "
+            "catalogs (several in one file for tmx, tsv and jsonl; moses and po need --pair).",
+        ),
     ] = None,
     docs: Annotated[
         str | None, typer.Option(help="Comma-separated document ids (default: all).")
@@ -27,7 +31,7 @@ def export(
         typer.Option(help="PO catalog folder (default: translations/, $TOOLKIT_TRANSLATIONS)."),
     ] = None,
 ) -> None:
-    """Export aligned units of the PO catalogs as a parallel corpus (one language pair)."""
+    """Export aligned units of the PO catalogs as a parallel corpus."""
     from toolkit.config import default_translations_dir
     from toolkit.corpus.export import Selection, document_list, export_catalogs, parse_pair
 
@@ -38,7 +42,10 @@ def export(
         reviewed_only=reviewed_only,
     )
     count, meta = export_catalogs(selection, fmt, out)
-    typer.echo(f"wrote {count} {meta.src_lang}→{meta.tgt_lang} units to {out} ({fmt})", err=True)
+    pair_text = (
+        "all language pairs" if meta.src_lang == "*all*" else f"{meta.src_lang}→{meta.tgt_lang}"
+    )
+    typer.echo(f"wrote {count} units ({pair_text}) to {out} ({fmt})", err=True)
 
 
 def register(app: typer.Typer) -> None:

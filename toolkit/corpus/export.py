@@ -1,4 +1,10 @@
-"""Export the catalogs of ``translations/`` as a parallel corpus in one language pair."""
+"""Export the catalogs of ``translations/`` as a parallel corpus.
+
+With ``--pair``, one language pair. Without it, the catalogs' pairs: one pair is that pair; several
+go into one file when the format can hold them (TMX with ``srclang="*all*"``, TSV and JSONL, whose
+rows carry their languages) and are refused with the list of pairs otherwise (Moses writes one
+file per language, a PO catalog has one target). The export then holds every catalog entry.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.corpus.catalog import find_catalogs, read_units
-from toolkit.corpus.formats import ExportMeta, get_format
+from toolkit.corpus.formats import ALL, ExportMeta, get_format
 from toolkit.errors import CatalogError, UsageError
 from toolkit.models import Unit
 
@@ -77,16 +83,26 @@ def export_catalogs(selection: Selection, fmt: str, out: Path) -> tuple[int, Exp
             path=selection.folder,
             hint="check --pair, --docs and --reviewed-only",
         )
-    if len(pairs) > 1:
+    if len(pairs) > 1 and not writer.multilingual:
         listed = ", ".join(f"{a}-{b} ({n})" for (a, b), n in sorted(pairs.items()))
         raise UsageError(
-            f"the selection spans several language pairs: {listed}",
-            hint="export one at a time with --pair (e.g. --pair zh-Hant-en)",
+            f"the selection spans several language pairs: {listed}, and {fmt} holds one",
+            hint="export one at a time with --pair (e.g. --pair zh-Hant-en), or all in one "
+            "file as tmx, tsv or jsonl",
         )
-    ((src, tgt),) = pairs
-    meta = ExportMeta(src_lang=src, tgt_lang=tgt, signature=signatures.most_common(1)[0][0])
+    (src, tgt), *more = pairs
+    if more:
+        src = tgt = ALL
+    meta = ExportMeta(src_lang=src, tgt_lang=tgt, signature=_signature(signatures))
     count = writer.write(selection.units(), out, meta)
     return count, meta
+
+
+def _signature(signatures: Counter[str]) -> str:
+    """The export's signature: the one its units share; several (reviewed references beside a
+    machine run's catalogs) are all named, machine ones first, so none hides the others."""
+    ordered = sorted(signatures, key=lambda s: ("engine:none" in s, -signatures[s], s))
+    return " ; ".join(ordered)
 
 
 def document_list(value: str | None) -> tuple[str, ...]:

@@ -8,8 +8,10 @@ module adds a format and lxml loads only when TMX is used.
 
 Shared rules, enforced here for every writer:
 
-- One export holds one language pair: a unit whose ``src_lang``/``tgt_lang`` differ from the
-  :class:`ExportMeta` raises :class:`~toolkit.errors.CatalogError`.
+- An export holds one language pair: a unit whose ``src_lang``/``tgt_lang`` differ from the
+  :class:`ExportMeta` raises :class:`~toolkit.errors.CatalogError` — unless the meta's pair is
+  :data:`ALL` and the format is ``multilingual`` (TMX, TSV and JSONL carry each unit's languages;
+  Moses files and a PO catalog cannot).
 - Writers stream: they hold one unit at a time, whatever the size of the generator.
 - Writes are atomic: every output goes to a temp file beside its target and is renamed into place
   only when all of them are complete. An exception (from the writer or from the units generator)
@@ -36,6 +38,7 @@ from toolkit.errors import CatalogError, UsageError
 from toolkit.models import Unit, UnitStatus, UnitTerm
 
 __all__ = [
+    "ALL",
     "FORMAT_NAMES",
     "UNIT_STATUSES",
     "ExportMeta",
@@ -54,6 +57,8 @@ __all__ = [
 ]
 
 UNIT_STATUSES: tuple[str, ...] = get_args(UnitStatus)
+#: The language "pair" of an export of every pair (TMX's srclang="*all*").
+ALL = "*all*"
 _TERM_KEYS = ("concept", "term_en", "surface", "target_term")
 _META_KEYS = ("tool", "tool_version", "signature", "src_lang", "tgt_lang")
 
@@ -75,6 +80,7 @@ class Format(Protocol):
 
     name: str
     suffixes: tuple[str, ...]
+    multilingual: bool  # can hold units of several language pairs in one export
 
     def write(self, units: Iterable[Unit], out: Path, meta: ExportMeta) -> int:
         """Write ``units`` to ``out`` atomically; return how many were written."""
@@ -106,7 +112,11 @@ def get_format(name: str) -> Format:
 
 
 def checked_units(units: Iterable[Unit], meta: ExportMeta, out: Path) -> Iterator[Unit]:
-    """Pass ``units`` through, refusing any unit of another language pair than ``meta``'s."""
+    """Pass ``units`` through, refusing any unit of another language pair than ``meta``'s (an
+    :data:`ALL` export takes every pair)."""
+    if meta.src_lang == ALL:
+        yield from units
+        return
     for unit in units:
         if unit.src_lang != meta.src_lang or unit.tgt_lang != meta.tgt_lang:
             raise CatalogError(

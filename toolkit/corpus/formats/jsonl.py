@@ -34,6 +34,7 @@ from toolkit.models import Unit
 
 name = "jsonl"
 suffixes: tuple[str, ...] = (".jsonl",)
+multilingual = True  # rows and records carry their languages
 
 _STRING_FIELDS = ("id", "doc", "source", "target", "src_lang", "tgt_lang")
 _OPTIONAL_STRINGS = {"signature": "", "note": "", "kind": "body"}

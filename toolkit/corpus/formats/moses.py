@@ -43,6 +43,7 @@ from toolkit.models import Unit
 
 name = "moses"
 suffixes: tuple[str, ...] = ()  # a stem: the files get language suffixes
+multilingual = False  # one language per file
 
 # A BCP 47 tag: it becomes a file suffix, so no dots, slashes or the reserved "ids"/"meta".
 _TAG = re.compile(r"(?!ids$|meta$)[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8})*")

@@ -21,6 +21,7 @@ from toolkit.models import Unit
 
 name = "po"
 suffixes: tuple[str, ...] = (".po",)
+multilingual = False  # one catalog, one target language
 
 
 def write(units: Iterable[Unit], out: Path, meta: ExportMeta) -> int:

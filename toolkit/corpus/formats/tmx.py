@@ -27,6 +27,12 @@ Shape (valid against the TMX 1.4 DTD)::
 The unit's note goes in TMX's own ``<note>`` element (CAT tools show it), the rest in ``x-``
 props. Every Unit field round-trips. No creation date is written, so output is reproducible.
 
+An export of every language pair (``ExportMeta`` pair ``*all*``) writes ``srclang="*all*"`` in the
+header and its own ``srclang`` on each ``<tu>``. A unit whose source is already in the target
+language and stays as written (an English notice in an English translation) is no translation
+pair: its ``<tu>`` holds one ``<tuv>``, the text in that language (the DTD allows it); such a unit
+reads back with its text as source and target.
+
 Characters XML 1.0 cannot carry (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF; lone
 surrogates) are refused, not escaped: there is no standard TMX escape for them, and a private one
 would silently change the text for every other tool. The error names the unit and field; the
@@ -44,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.corpus.formats import (
+    ALL,
     UNIT_STATUSES,
     ExportMeta,
     atomic_outputs,
@@ -58,6 +65,7 @@ from toolkit.models import Unit, UnitTerm
 
 name = "tmx"
 suffixes: tuple[str, ...] = (".tmx",)
+multilingual = True  # srclang="*all*", each <tu> its own srclang
 
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 O_TMF = "toolkit-units"
@@ -140,12 +148,21 @@ class _TuTemplates:
     def __init__(self, etree: Any, meta: ExportMeta) -> None:
         self._etree = etree
         self._meta = meta
-        self._shapes: dict[tuple[bool, bool, bool, int], _Template] = {}
+        self._all = meta.src_lang == ALL
+        self._shapes: dict[tuple[Any, ...], _Template] = {}
 
     def fill(self, unit: Unit) -> Any:
         """The ``<tu>`` element of ``unit`` (valid until the next call)."""
         own_signature = unit.signature != self._meta.signature
-        shape = (bool(unit.note), unit.line is not None, own_signature, len(unit.terms))
+        shape: tuple[Any, ...] = (
+            bool(unit.note),
+            unit.line is not None,
+            own_signature,
+            len(unit.terms),
+        )
+        if self._all:
+            one = unit.src_lang == unit.tgt_lang and unit.source == unit.target
+            shape += (unit.src_lang, None if one else unit.tgt_lang)
         template = self._shapes.get(shape) or self._build(shape)
         tu, slots, last, source_seg, target_seg = template
         values = [unit.note] if unit.note else []
@@ -163,29 +180,34 @@ class _TuTemplates:
                 slots[index].text = value
                 last[index] = value
         source_seg.text = unit.source
-        target_seg.text = unit.target
+        if target_seg is not None:
+            target_seg.text = unit.target
         return tu
 
-    def _build(self, shape: tuple[bool, bool, bool, int]) -> _Template:
+    def _build(self, shape: tuple[Any, ...]) -> _Template:
         sub = self._etree.SubElement
-        has_note, has_line, own_signature, term_count = shape
+        has_note, has_line, own_signature, term_count = shape[:4]
+        languages = shape[4:] if self._all else (self._meta.src_lang, self._meta.tgt_lang)
         prop_types = ["x-document", "x-status", "x-kind"]
         prop_types += ["x-line"] * has_line + ["x-signature"] * own_signature
         prop_types += ["x-term"] * term_count
-        tu = self._etree.Element("tu")
+        tu = (
+            self._etree.Element("tu", srclang=languages[0])
+            if self._all
+            else self._etree.Element("tu")
+        )
         tu.text = "\n  "
         tu.tail = "\n"
         slots = [sub(tu, "note")] if has_note else []
         slots += [sub(tu, "prop", type=prop_type) for prop_type in prop_types]
         segs = [
-            sub(sub(tu, "tuv", {_XML_LANG: lang}), "seg")
-            for lang in (self._meta.src_lang, self._meta.tgt_lang)
+            sub(sub(tu, "tuv", {_XML_LANG: lang}), "seg") for lang in languages if lang is not None
         ]
         for child in tu:
             child.tail = "\n  "
         tu[-1].tail = "\n"
         last: list[str | None] = [None] * len(slots)
-        self._shapes[shape] = (tu, slots, last, *segs)
+        self._shapes[shape] = (tu, slots, last, segs[0], segs[1] if len(segs) > 1 else None)
         return self._shapes[shape]
 
 
@@ -287,7 +309,12 @@ def _unit(tu: Any, header_srclang: str, header_signature: str, path: Path) -> Un
             tuvs.append((lang, text or ""))
         elif tag == "note":
             notes.append(child.text or "")
-    if len(tuvs) != 2 or [lang.lower() == srclang for lang, _ in tuvs].count(True) != 1:
+    same = [lang.lower() == srclang for lang, _ in tuvs]
+    if len(tuvs) == 1 and same[0]:
+        tuvs = tuvs * 2  # a text already in its target language (see the module notes)
+    elif len(tuvs) == 2 and all(same):
+        pass  # the same language, changed: source first, as written
+    elif len(tuvs) != 2 or same.count(True) != 1:
         raise CatalogError(
             f"<tu> has languages {', '.join(lang for lang, _ in tuvs) or 'none'} for srclang "
             f"{srclang}; expected the source and one target",

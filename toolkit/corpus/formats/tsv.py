@@ -36,6 +36,7 @@ from toolkit.models import Unit
 
 name = "tsv"
 suffixes: tuple[str, ...] = (".tsv",)
+multilingual = True  # rows and records carry their languages
 
 COLUMNS: tuple[str, ...] = (
     "id",
