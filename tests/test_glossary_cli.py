@@ -287,3 +287,85 @@ def test_real_glossary_lookup(root):
         ("Schattenflotte", "shadow-fleet"),
     ]:
         assert concept in [found.concept.id for found in lookup(glossary, query).found], query
+
+
+_NAMES_TOML = """
+[[concept]]
+id = "vladimir-putin"
+type = "person"
+definition = "President of Russia (2000–2008 and since 2012)."
+terms = [
+  { lang = "en", text = "Vladimir Putin", status = "preferred" },
+  { lang = "zh-Hans", text = "弗拉基米尔·普京", status = "preferred" },
+  { lang = "zh-Hans", text = "普京", status = "admitted", form = "shortForm" },
+  { lang = "de", text = "Wladimir Putin", status = "preferred" },
+]
+
+[[concept]]
+id = "marco-rubio"
+type = "person"
+definition = "US Secretary of State since January 2025."
+terms = [
+  { lang = "en", text = "Marco Rubio", status = "preferred" },
+  { lang = "zh-Hans", text = "鲁比奥", status = "preferred", form = "shortForm" },
+]
+
+[[concept]]
+id = "russia"
+type = "place"
+terms = [
+  { lang = "en", text = "Russia", status = "preferred" },
+  { lang = "zh-Hans", text = "俄罗斯", status = "preferred" },
+  { lang = "de", text = "Russland", status = "preferred" },
+]
+
+[[concept]]
+id = "shadow-fleet"
+type = "policy"
+terms = [
+  { lang = "en", text = "shadow fleet", status = "preferred" },
+  { lang = "de", text = "Schattenflotte", status = "preferred" },
+]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "concept", "why"),
+    [
+        # another region's transliteration, with the known terms around it as context
+        ("俄羅斯總統普丁表示，談判仍在進行。", "普丁", "vladimir-putin", "context: Russia"),
+        ("他與盧比歐會面。", "盧比歐", "marco-rubio", "lu bi ou ~ lu bi ao"),
+    ],
+)
+def test_suggest_finds_regional_renderings_of_known_names(tmp_path, text, candidate, concept, why):
+    from toolkit.glossary.suggest import suggest
+    from toolkit.segment import iter_segments
+
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "c.toml").write_text(_NAMES_TOML, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    found = suggest(iter_segments([tmp_path / "a.txt"]), load_glossary(tmp_path / "g"))
+    best = found[0]
+    assert (best.text, best.kind, best.concept) == (candidate, "regional", concept)
+    assert why in best.why and "sounds like" in best.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Schattenflotte Russlands bedroht die Ostsee.",  # two known terms side by side
+        "Wladimir Putin Russland",  # known names together
+        "Die Regierung Verhandlungen führte.",  # German nouns, capitalised
+        "Der Präsident Macron-Besuch",
+        "美国总统今天表示导弹合约基于大利益。",  # ordinary words that sound like nothing known
+    ],
+)
+def test_suggest_proposes_no_neighbours_of_known_terms_and_no_noun_pairs(tmp_path, text):
+    from toolkit.glossary.suggest import suggest
+    from toolkit.segment import iter_segments
+
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "c.toml").write_text(_NAMES_TOML, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    found = suggest(iter_segments([tmp_path / "a.txt"]), load_glossary(tmp_path / "g"))
+    assert [c.text for c in found if c.kind in ("name", "regional")] == []

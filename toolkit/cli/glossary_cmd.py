@@ -137,6 +137,7 @@ def suggest_cmd(
                     "count": candidate.count,
                     "concept": candidate.concept,
                     "similar_to": candidate.similar_to,
+                    "why": candidate.why,
                     "segments": candidate.segments,
                 }
             )
@@ -150,6 +151,7 @@ def suggest_cmd(
             "kind",
             "candidate",
             "close to",
+            ("why", {"overflow": "fold"}),
             "where",
         ],
         (
@@ -159,6 +161,7 @@ def suggest_cmd(
                 c.kind,
                 c.text,
                 f"{c.similar_to} ({c.concept})" if c.concept else "",
+                c.why,
                 ", ".join(c.segments[:3]) + (" …" if len(c.segments) > 3 else ""),
             ]
             for c in candidates

@@ -2,6 +2,11 @@
 
 Kinds, strongest evidence first (the base of the score, multiplied by ``1 + ln(count)``):
 
+``regional`` (3.5, times how close it sounds; ×1.5 with shared context)
+    A Chinese name the glossary lacks that sounds like a known one — another region's
+    transliteration of a known concept (普丁 for 普京, 澤倫斯基 for 泽连斯基), found through pinyin
+    (:mod:`toolkit.glossary.transliteration`); known terms nearby that the concept's definition
+    names (俄罗斯 for "President of Russia") are shared context.
 ``near-miss`` (3.0)
     One character away from a listed zh form (意愿联盟 → 自愿联盟), compared on folded text so the
     script does not count; or a Latin name that differs slightly from a listed one (difflib ratio
@@ -13,7 +18,11 @@ Kinds, strongest evidence first (the base of the score, multiplied by ``1 + ln(c
     A short string in quotes 「」『』“”„“«»‹›《》 that matches no term.
 ``name`` / ``acronym`` (1.0)
     A capitalised multiword Latin name, or an all-capitals word of 2–6 letters, unknown to the
-    glossary.
+    glossary. A known term's neighbour is not a new term: a name that holds a known term
+    ("Schattenflotte Russlands") is left out, and so are German noun pairs (every word capitalised
+    in German, "Regierung Verhandlungen": words ending like common nouns are no name).
+
+Every candidate says why it is one (``why``).
 """
 
 from __future__ import annotations
@@ -27,7 +36,22 @@ from dataclasses import dataclass, field
 from toolkit.glossary.model import Glossary
 from toolkit.models import Segment
 
-BASE_SCORES = {"near-miss": 3.0, "unlisted": 2.5, "quoted": 1.5, "name": 1.0, "acronym": 1.0}
+BASE_SCORES = {
+    "regional": 3.5,
+    "near-miss": 3.0,
+    "unlisted": 2.5,
+    "quoted": 1.5,
+    "name": 1.0,
+    "acronym": 1.0,
+}
+_CONTEXT_BOOST = 1.5
+# Endings of German common nouns (Regierung, Sicherheit, Verhandlungen …): no part of a name.
+_GERMAN_NOUN_ENDINGS = (
+    "ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion", "tionen",
+    "sion", "sionen", "tät", "täten", "ismus", "nis", "nisse", "tum", "ment", "ments", "enz",
+    "anz", "ität", "ierung", "innen", "chef", "chefin", "minister",
+    "ministerin", "präsident", "präsidentin", "sprecher", "sprecherin", "kanzler", "kanzlerin",
+)  # fmt: skip
 _QUOTES = re.compile(
     r"「([^「」\n]{2,40})」|『([^『』\n]{2,40})』|“([^“”\n]{2,40})”|„([^„“”\n]{2,40})[“”]"
     r"|«([^«»\n]{2,40})»|‹([^‹›\n]{2,40})›|《([^《》\n]{2,40})》"
@@ -61,10 +85,13 @@ class Candidate:
     segments: list[str] = field(default_factory=list)
     concept: str | None = None  # the concept a near-miss or unlisted spelling belongs to
     similar_to: str | None = None  # the listed form it is close to
+    why: str = ""  # the evidence, in words
+    weight: float = 1.0  # regional: how close it sounds, times the context boost
 
     @property
     def score(self) -> float:
-        return round(BASE_SCORES[self.kind] * (1 + math.log(max(self.count, 1))), 3)
+        base = BASE_SCORES[self.kind] * self.weight
+        return round(base * (1 + math.log(max(self.count, 1))), 3)
 
 
 def suggest(segments: Iterable[Segment], glossary: Glossary) -> list[Candidate]:
@@ -85,10 +112,16 @@ def suggest(segments: Iterable[Segment], glossary: Glossary) -> list[Candidate]:
     masks = _zh_masks(glossary)
     found: dict[tuple[str, str], Candidate] = {}
 
-    def add(text: str, kind: str, segment: Segment, concept=None, similar=None) -> None:
+    def add(
+        text: str, kind: str, segment: Segment, concept=None, similar=None, why="", weight=1.0
+    ) -> None:
         candidate = found.get((kind, text))
         if candidate is None:
-            candidate = found[(kind, text)] = Candidate(text, kind, 0, [], concept, similar)
+            candidate = found[(kind, text)] = Candidate(
+                text, kind, 0, [], concept, similar, why, weight
+            )
+        elif weight > candidate.weight:
+            candidate.why, candidate.weight = why, weight  # the strongest evidence seen
         candidate.count += 1
         if segment.id not in candidate.segments:
             candidate.segments.append(segment.id)
@@ -99,16 +132,25 @@ def suggest(segments: Iterable[Segment], glossary: Glossary) -> list[Candidate]:
             len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(text)
         )
 
+    sounds = None
     for segment in segments:
         text = segment.text
         matches = matcher.find(text, segment.tag)
+        spans = [(match.start, match.end) for match in matches]
         for match in matches:
             if match.surface.casefold() not in literal.get(match.concept, set()):
-                add(match.surface, "unlisted", segment, match.concept, match.term.text)
+                add(
+                    match.surface,
+                    "unlisted",
+                    segment,
+                    match.concept,
+                    match.term.text,
+                    f"read as {match.term.text!r} only through folding (script, width, case)",
+                )
         for quoted in _QUOTES.finditer(text):
             inner = next(group for group in quoted.groups() if group).strip()
             if inner and _short(inner) and not known(inner):
-                add(inner, "quoted", segment)
+                add(inner, "quoted", segment, why="a short quoted expression no term matches")
         for name in _NAME.finditer(text):
             words = name.group().split()
             while words and words[0] in _NOT_NAME_START:
@@ -119,24 +161,68 @@ def suggest(segments: Iterable[Segment], glossary: Glossary) -> list[Candidate]:
             if len(words) < 2:
                 continue
             candidate = " ".join(words)
-            if known(candidate):
+            begin = name.start() + name.group().find(candidate)
+            if known(candidate) or _holds_known(begin, begin + len(candidate), spans):
+                continue  # a known term, or a known term and its neighbour
+            if segment.lang == "de" and _german_noun_pair(words):
                 continue
             close = difflib.get_close_matches(candidate, latin_forms, n=1, cutoff=0.85)
             if close:
                 concept_id, listed = latin_forms[close[0]]
-                add(candidate, "near-miss", segment, concept_id, listed)
+                ratio = difflib.SequenceMatcher(None, candidate, listed).ratio()
+                why = f"spelled like {listed!r} ({ratio:.2f})"
+                add(candidate, "near-miss", segment, concept_id, listed, why)
             else:
-                add(candidate, "name", segment)
+                add(candidate, "name", segment, why="a capitalised name no term matches")
         for acronym in _ACRONYM.finditer(text):
-            if not known(acronym.group()):
-                add(acronym.group(), "acronym", segment)
-        spans = [(match.start, match.end) for match in matches]
+            if not known(acronym.group()) and not _holds_known(*acronym.span(), spans):
+                add(acronym.group(), "acronym", segment, why="an acronym no term matches")
+        near_spans: list[tuple[int, int]] = []
         for start, window, concept_id, listed in _near_misses(text, masks, known_keys, match_key):
             end = start + len(window)
             if any(a < start < b or a < end < b for a, b in spans):
                 continue  # cuts through a known term: 朗普政府 inside 特朗普政府
-            add(window, "near-miss", segment, concept_id, listed)
+            near_spans.append((start, end))
+            add(window, "near-miss", segment, concept_id, listed, f"one character from {listed!r}")
+        if segment.lang == "zh":
+            if sounds is None:
+                from toolkit.glossary.transliteration import NameSounds
+
+                sounds = NameSounds(glossary)
+            nearby = [match.concept for match in matches]
+            for start, end in sounds.runs(text, spans + near_spans):
+                _add_regional(add, sounds, segment, text[start:end], nearby)
     return sorted(found.values(), key=lambda c: (-c.score, -c.count, c.text, c.kind))
+
+
+def _add_regional(add, sounds, segment: Segment, run: str, nearby: list[str]) -> None:
+    """Suggest ``run`` as another rendering of the known name it sounds most like."""
+    heard = sounds.sounds_like(run)
+    if not heard:
+        return
+    best = heard[0]
+    shared = sounds.context(best.concept, nearby)
+    if len(run) < 3 and not shared:
+        return  # two characters sound like something too often to stand on their own
+    weight = best.similarity * (_CONTEXT_BOOST if shared else 1.0)
+    why = (
+        f"sounds like {best.term!r} ({best.candidate_pinyin} ~ {best.term_pinyin}, "
+        f"{best.similarity:.2f})"
+    )
+    if shared:
+        names = ", ".join(sounds.glossary.by_id[c].en for c in shared)
+        why += f"; context: {names} — named in the definition of {best.concept}"
+    add(run, "regional", segment, best.concept, best.term, why, weight)
+
+
+def _holds_known(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _german_noun_pair(words: list[str]) -> bool:
+    """Two or more capitalised German words of which one ends like a common noun (Verhandlungen,
+    Sicherheit, Präsident): nouns side by side, not a name."""
+    return any(word.lower().endswith(_GERMAN_NOUN_ENDINGS) for word in words)
 
 
 def _last_name_words(words: list[str]) -> list[str]:
