@@ -78,6 +78,18 @@ def test_suggestions_for_a_misspelling(index):
     assert result.exit_code == 0
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["Koalitionen der Wiligen", "Schattenflottten", "des Weisen Hauses", "影子艦對"],
+)
+def test_suggestions_are_terms_as_written_never_made_up_forms(index, query):
+    """Declined forms answer exact lookups; a suggestion is always a written term."""
+    written = {term.text for concept in index.glossary for term in concept.terms}
+    result = index.lookup(query)
+    assert result.suggestions, query
+    assert all(suggestion.text in written for suggestion in result.suggestions)
+
+
 def test_nothing_close(index):
     result = index.lookup("qqqqzzzzxxxx")
     assert not result.found and not result.suggestions

@@ -7,7 +7,9 @@ more than the whole budget, so the loaded glossary, that dict and the part of th
 is not the identity are pickled into the user cache folder, keyed by the glossary files' paths,
 sizes and modification times (and the toolkit's own sources, so a code change rebuilds it).
 
-Suggestions for a query with no exact match come from :mod:`difflib` on the folded forms.
+Suggestions for a query with no exact match come from :mod:`difflib` on the folded *written*
+terms: declined forms answer exact lookups ("des Weißen Hauses"), but a suggestion is always a
+term as the glossary writes it, never a form the declension rules made up.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from toolkit.glossary.inflect import FUNCTION_WORDS, inflected_forms
 from toolkit.glossary.model import Glossary
 from toolkit.models import Concept, Term
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _SOURCES = ("chinese.py", "glossary/store.py", "glossary/inflect.py", "glossary/lookup.py")
 #: Suggestions listed when nothing matches exactly.
 MAX_SUGGESTIONS = 5
@@ -61,11 +63,16 @@ class LookupIndex:
     """A glossary plus the dict from folded forms to (concept id, term index) pairs."""
 
     def __init__(
-        self, glossary: Glossary, forms: dict[str, list[tuple[str, int]]], fold_map: dict[int, str]
+        self,
+        glossary: Glossary,
+        forms: dict[str, list[tuple[str, int]]],
+        fold_map: dict[int, str],
+        written: dict[str, list[tuple[str, int]]] | None = None,
     ) -> None:
         self.glossary = glossary
         self.forms = forms
         self.fold_map = fold_map
+        self.written = written if written is not None else forms
 
     @classmethod
     def build(cls, glossary: Glossary) -> LookupIndex:
@@ -74,8 +81,12 @@ class LookupIndex:
         table = fold_table()
         fold_map = {code: char for code, char in enumerate(table) if char != chr(code)}
         forms: dict[str, list[tuple[str, int]]] = {}
+        written: dict[str, list[tuple[str, int]]] = {}
         for concept in glossary:
             for number, term in enumerate(concept.terms):
+                written.setdefault(" ".join(term.text.split()).translate(table), []).append(
+                    (concept.id, number)
+                )
                 variants = (
                     [term.text]
                     if term.case_sensitive or term.dnt
@@ -86,7 +97,7 @@ class LookupIndex:
                     bucket = forms.setdefault(form.translate(table), [])
                     if entry not in bucket:
                         bucket.append(entry)
-        return cls(glossary, forms, fold_map)
+        return cls(glossary, forms, fold_map, written)
 
     def fold(self, text: str) -> str:
         return " ".join(text.split()).translate(self.fold_map)
@@ -119,26 +130,19 @@ class LookupIndex:
         if not found:
             import difflib
 
-            for candidate in difflib.get_close_matches(key, self.forms, n=20, cutoff=_CUTOFF):
+            for candidate in difflib.get_close_matches(key, self.written, n=20, cutoff=_CUTOFF):
                 score = round(difflib.SequenceMatcher(None, key, candidate).ratio(), 3)
-                for concept_id, number in self.forms[candidate]:
+                for concept_id, number in self.written[candidate]:
                     if concept_id in near:
                         continue
                     concept = by_id[concept_id]
-                    text = _display_form(concept.terms[number], candidate)
-                    near[concept_id] = Suggestion(text, concept, score)
+                    near[concept_id] = Suggestion(concept.terms[number].text, concept, score)
         suggestions = sorted(near.values(), key=lambda s: (-s.score, s.concept.id))
         return LookupResult(
             query=query,
             found=tuple(Found(by_id[cid], tuple(terms)) for cid, terms in found.items()),
             suggestions=tuple(suggestions[:MAX_SUGGESTIONS]),
         )
-
-
-def _display_form(term: Term, folded: str) -> str:
-    """The written term, or the declined form a suggestion came from."""
-    from_term = " ".join(term.text.split())
-    return from_term if len(from_term) == len(folded) else folded
 
 
 # -- the compiled cache -------------------------------------------------------------------------
