@@ -54,6 +54,10 @@ def snapshot(glossary: Glossary) -> dict[str, tuple]:
                     t.seen,
                     t.note,
                     t.derived,
+                    t.not_in,
+                    t.near,
+                    t.not_near,
+                    t.source,
                 )
             )
         out[concept.id] = (
@@ -312,6 +316,10 @@ def glossaries(draw) -> list[Concept]:
                     form=draw(st.sampled_from([None, *TERM_FORMS])),
                     seen=tuple(draw(st.lists(_DOC_ID, max_size=2))),
                     note=draw(_OPTIONAL_TEXT),
+                    not_in=tuple(f"{text}{tail}" for tail in draw(st.lists(_TEXT, max_size=1))),
+                    near=tuple(draw(st.lists(_TEXT, max_size=2))),
+                    not_near=tuple(draw(st.lists(_TEXT, max_size=1))),
+                    source=draw(_OPTIONAL_TEXT),
                 )
             )
         concepts.append(

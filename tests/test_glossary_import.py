@@ -413,3 +413,23 @@ def test_real_glossary_round_trips_through_tbx(tmp_path, reference_dir):
     # And importing it back into the real glossary would change nothing.
     again = import_glossary_file(out, real, dry_run=True)
     assert (again.concepts_added, again.terms_added, again.conflicts) == ([], [], [])
+
+
+def test_homonyms_survive_a_tbx_round_trip_and_are_no_reason_to_merge(tmp_path):
+    """沃尔兹 belongs to Mike Waltz and Tim Walz; TBX carries its cues, and importing keeps two
+    concepts, each with the term and its cues."""
+    source = Path(__file__).parent / "data" / "glossary" / "context"
+    original = load_glossary(source)
+    out = tmp_path / "context.tbx"
+    export_glossary(original, out, "tbx")
+    report = import_glossary_file(out, tmp_path / "copy")
+    assert not report.conflicts
+    imported = load_glossary(tmp_path / "copy")
+    for concept_id in ("mike-waltz", "tim-walz"):
+        (term,) = [t for t in imported.get(concept_id).terms if t.text == "沃尔兹"]
+        (known,) = [t for t in original.get(concept_id).terms if t.text == "沃尔兹"]
+        assert (term.near, term.not_near) == (known.near, known.not_near)
+    taurus = {t.text: t for t in imported.get("taurus").terms}
+    assert taurus["金牛座"].not_near == ("星座",)
+    again = import_glossary_file(out, source, dry_run=True)
+    assert (again.concepts_added, again.terms_added, again.conflicts) == ([], [], [])

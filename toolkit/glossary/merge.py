@@ -10,6 +10,8 @@
   (tomlkit edits: comments and layout of everything else stay byte for byte).
 * Conflicts are reported, never applied: a term that already belongs to another concept, a second
   preferred term for a language (and region) that has one, a status different from the glossary's.
+  A homonym — a term with ``near`` cues, such as 沃尔兹 of both Mike Waltz and Tim Walz — says
+  nothing about which concept an entry is, and may belong to several.
 
 Every changed file is rendered in memory, the whole glossary is loaded from a scratch copy to prove
 it still reads, and only then is each file replaced atomically (and loaded again after).
@@ -149,6 +151,7 @@ class _Merger:
         self.root = root
         self.entries: dict[str, _Entry] = {}
         self.owners: dict[str, list[str]] = {}  # folded text → concept ids
+        self.homonyms: set[str] = set()  # folded texts whose terms carry near cues
         self.type_files = Counter(
             (concept.type, Path(concept.path).name) for concept in existing if concept.path
         )
@@ -161,6 +164,8 @@ class _Merger:
             owners = self.owners.setdefault(self.fold(term.text), [])
             if entry.concept.id not in owners:
                 owners.append(entry.concept.id)
+            if term.near:
+                self.homonyms.add(self.fold(term.text))
 
     # --- deciding ---------------------------------------------------------------------------
 
@@ -168,6 +173,8 @@ class _Merger:
         terms = self._distinct(imported)
         matched: Counter[str] = Counter()
         for item in terms:
+            if item.term.near:
+                continue  # a homonym does not tell which concept this is
             for owner in self.owners.get(self.fold(item.term.text), []):
                 matched[owner] += 1
         if not matched:
@@ -219,7 +226,8 @@ class _Merger:
         concept = entry.concept
         line = term.line or imported.line
         owners = self.owners.get(key, [])
-        if owners and concept.id not in owners:
+        homonym = bool(term.near) and (key in self.homonyms or not owners)
+        if owners and concept.id not in owners and not homonym:
             report.conflicts.append(
                 Conflict(
                     f"{term.lang} term {term.text!r} already belongs to concept {owners[0]!r}"
@@ -258,6 +266,8 @@ class _Merger:
         entry.added.append(added)
         entry.concept = replace(concept, terms=(*concept.terms, added))
         self.owners.setdefault(key, []).append(concept.id)
+        if added.near:
+            self.homonyms.add(key)
 
     def _add_concept(
         self, imported: ImportedConcept, terms: list[ImportedTerm], report: ImportReport

@@ -17,8 +17,9 @@ the same glossary back:
   adjective, adverb, other — it has no properNoun;
 * region → ``termNote[@type="geographicalUsage"]`` such as ``zh-Hant-TW``;
 * case-sensitive, do-not-translate → ``note`` ``toolkit:case-sensitive``,
-  ``toolkit:do-not-translate``; each seen document → ``note`` ``toolkit:seen=000``; the term's own
-  note → ``note``.
+  ``toolkit:do-not-translate``; each seen document → ``note`` ``toolkit:seen=000``; each blocker
+  and context cue → ``note`` ``toolkit:not-in=…``, ``toolkit:near=…``, ``toolkit:not-near=…``; the
+  term's source → ``admin[@type="source"]`` of its termSec; the term's own note → ``note``.
 
 Derived zh-Hant terms are not written; loading the imported glossary derives them again. A form
 equal to the one derived above reads back as "no form" (it says nothing more); a term note that
@@ -58,6 +59,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOTE_CASE_SENSITIVE = "toolkit:case-sensitive"
 NOTE_DNT = "toolkit:do-not-translate"
 NOTE_SEEN = "toolkit:seen="
+#: Term facts kept in ``toolkit:<name>=value`` notes, one per value: (prefix, Term field).
+NOTE_LISTS = (
+    ("toolkit:not-in=", "not_in"),
+    ("toolkit:near=", "near"),
+    ("toolkit:not-near=", "not_near"),
+)
 
 STATUS_TO_TBX = {
     "preferred": "preferredTerm-admn-sts",
@@ -191,9 +198,13 @@ def _concept_entry(concept: Concept) -> Any:
                 notes.append(("geographicalUsage", f"{term.lang}-{term.region}"))
             for kind, value in notes:
                 sub(term_sec, "termNote", type=kind).text = value
+            if term.source:
+                sub(term_sec, "admin", type="source").text = term.source
             facts = [NOTE_CASE_SENSITIVE] if term.case_sensitive else []
             facts += [NOTE_DNT] if term.dnt else []
             facts += [f"{NOTE_SEEN}{doc}" for doc in term.seen]
+            for prefix, field in NOTE_LISTS:
+                facts += [f"{prefix}{value}" for value in getattr(term, field)]
             facts += [term.note] if term.note else []
             for text in facts:
                 sub(term_sec, "note").text = text
@@ -362,11 +373,23 @@ def _read_term(holder: Any, lang: str, region: str | None, path: Path) -> Import
     case_sensitive = dnt = False
     seen: list[str] = []
     notes: list[str] = []
+    lists: dict[str, list[str]] = {field: [] for _, field in NOTE_LISTS}
+    source = ""
     for part in parts:
         name = _local(part)
         value = _text(part)
         kind = part.get("type")
-        if name == "term":
+        listed = next(
+            (
+                (field, value[len(prefix) :])
+                for prefix, field in NOTE_LISTS
+                if name == "note" and value.startswith(prefix) and value[len(prefix) :].strip()
+            ),
+            None,
+        )
+        if listed is not None:
+            lists[listed[0]].append(listed[1])
+        elif name == "term":
             text, line = value, part.sourceline
         elif name == "termNote" and kind in _STATUS_TYPES:
             status = _TBX_TO_STATUS.get(value.removesuffix("-admn-sts"))
@@ -396,7 +419,7 @@ def _read_term(holder: Any, lang: str, region: str | None, path: Path) -> Import
             else:
                 notes.append(value)
         elif name == "admin" and kind == "source" and value:
-            notes.append(f"source: {value}")
+            source = f"{source} / {value}" if source else value
     if not text:
         raise GlossaryError(
             f"a {lang} <{_local(holder)}> has no term text",
@@ -414,6 +437,10 @@ def _read_term(holder: Any, lang: str, region: str | None, path: Path) -> Import
         form=form,
         seen=tuple(seen),
         note=" / ".join(notes),
+        not_in=tuple(lists["not_in"]),
+        near=tuple(lists["near"]),
+        not_near=tuple(lists["not_near"]),
+        source=source,
         line=line,
     )
     if form is not None:
