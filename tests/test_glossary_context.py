@@ -96,6 +96,21 @@ def test_one_sense_per_document_across_paragraphs():
     ]
 
 
+def test_a_cue_here_beats_a_name_said_before():
+    """Tim Walz named first; a later paragraph's 白宫国家安全顾问沃尔兹 is still Mike Waltz, and a
+    bare 沃尔兹 once the document has named both stays open between them."""
+    doc = document_from_text(
+        "蒂姆·沃尔兹出席集会。\n\n白宫国家安全顾问沃尔兹表示反对。\n\n沃尔兹随后离开。", doc_id="w"
+    )
+    found = [(h.surface, h.concept, h.alternatives) for h in MATCHER.scan(segment_document(doc))]
+    assert found == [
+        ("蒂姆·沃尔兹", "tim-walz", ()),
+        ("白宫国家安全顾问", "national-security-adviser", ()),
+        ("沃尔兹", "mike-waltz", ()),
+        ("沃尔兹", "mike-waltz", ("tim-walz",)),
+    ]
+
+
 def test_cues_are_read_in_the_whole_paragraph():
     """A cue in another sentence of the same paragraph counts; one in another paragraph does not
     (the paragraph is the window, the document only remembers concepts named)."""

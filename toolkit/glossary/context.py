@@ -104,29 +104,27 @@ class ContextRules:
             named.update(hit.concept for hit in hits)
             return hits
         folded = fold(text)
-        here = {hit.concept for hit in hits if id(hit.term) not in candidates} | named
+        # Concepts named in this paragraph (cues), and before it in the document (memory).
+        here = {hit.concept for hit in hits if id(hit.term) not in candidates}
         decided: dict[int, tuple[str, Term] | list[tuple[str, Term]] | None] = {}
         for _ in range(2):  # a hit decided in the first pass may be the cue of another
             for number, hit in enumerate(hits):
                 options = candidates.get(id(hit.term))
                 if options is None:
                     continue
-                viable = [
-                    (concept, term)
+                strengths = [
+                    (self._strength(concept, term, folded, here, named), (concept, term))
                     for concept, term in options
-                    if self._fits(concept, term, folded, here)
                 ]
-                if not viable and len(options) > 1:
+                best = max(strength for strength, _ in strengths)
+                if len(options) == 1:
+                    viable = [option for strength, option in strengths if strength >= _PLAIN]
+                elif best >= _REMEMBERED:
+                    # The strongest evidence decides: a cue here beats a name said before.
+                    viable = [option for strength, option in strengths if strength == best]
+                else:
                     # A homonym's cues choose between its senses; none present, it stays open.
-                    viable = [
-                        (concept, term)
-                        for concept, term in options
-                        if not any(self._present(cue, folded, here) for cue in term.not_near)
-                    ]
-                if len(viable) > 1:
-                    known = [option for option in viable if option[0] in here]
-                    if len(known) == 1:
-                        viable = known
+                    viable = [option for strength, option in strengths if strength > _EXCLUDED]
                 if len(viable) == 1:
                     decided[number] = viable[0]
                     here.add(viable[0][0])
@@ -151,12 +149,17 @@ class ContextRules:
         named.update(here)
         return out
 
-    def _fits(self, concept: str, term: Term, folded: str, here: set[str]) -> bool:
+    def _strength(
+        self, concept: str, term: Term, folded: str, here: set[str], named: set[str]
+    ) -> int:
+        """How well the context supports reading the hit as ``concept`` (see the constants)."""
         if any(self._present(cue, folded, here) for cue in term.not_near):
-            return False
-        if not term.near or concept in here:
-            return True
-        return any(self._present(cue, folded, here) for cue in term.near)
+            return _EXCLUDED
+        if concept in here or any(self._present(cue, folded, here) for cue in term.near):
+            return _CUED
+        if concept in named:
+            return _REMEMBERED
+        return _PLAIN if not term.near else _UNSUPPORTED
 
     def _present(self, cue: str, folded: str, here: set[str]) -> bool:
         if cue.startswith("@"):
@@ -165,6 +168,14 @@ class ContextRules:
         if key is None:
             key = self._cues[cue] = fold(cue)
         return key in folded
+
+
+# What the context says for one reading of a hit, weakest first.
+_EXCLUDED = 0  # a not_near cue is in the paragraph
+_UNSUPPORTED = 1  # it has near cues, and none is there
+_PLAIN = 2  # it asks for no cue
+_REMEMBERED = 3  # the document named the concept before
+_CUED = 4  # a near cue is in the paragraph, or the concept is named in it
 
 
 def _one_per_concept(
