@@ -264,9 +264,9 @@ def test_ctrl_c_keeps_finished_work_and_the_next_run_translates_only_the_rest(
         "TOOLKIT_DATA_DIR": str(tmp_path / "data"),
         "ARGOS_PACKAGES_DIR": str(tmp_path / "packages"),
     }
-    seed = [
-        str(seeds_dir / name) for name in ("000_1af9f7c0197d13b8.txt", "002_261bc47499c68323.txt")
-    ]
+    # Enough work that a loaded machine is still in the middle of it when the signal comes.
+    names = ("000_1af9f7c0197d13b8.txt", "001_29cecc130fa1cd1d.txt", "002_261bc47499c68323.txt")
+    seed = [str(seeds_dir / name) for name in names]
     command = [sys.executable, "-m", "toolkit", "translate", *seed, "--to", "en"]
     # No QA gate: copy-model echoes would all be flagged, hiding where each unit came from.
     command += ["--no-catalogs", "--no-install", "--threads", "1", "--no-check"]
