@@ -8,26 +8,38 @@ command: both print :func:`toolkit.glossary.lookup.format_lookup`.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 
 
-class _NotMine(Exception):
-    """The arguments are not a plain lookup: let typer deal with them."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
-        raise _NotMine(message)
-
-
-def _parser() -> _Parser:
-    parser = _Parser(prog="toolkit glossary lookup", add_help=False)
-    parser.add_argument("text")
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--glossary", default=None)
-    return parser
+def _lookup_options(rest: list[str]) -> tuple[str, bool, str | None] | None:
+    """(text, --json, --glossary) of ``TEXT [--json] [--glossary DIR]`` in any order, or None
+    for anything else (typer then handles it and its errors). Parsed by hand: importing
+    argparse costs ~15 ms of the budget."""
+    text: str | None = None
+    as_json = False
+    glossary: str | None = None
+    position = 0
+    while position < len(rest):
+        arg = rest[position]
+        if arg == "--json":
+            as_json = True
+        elif arg == "--glossary" and position + 1 < len(rest):
+            position += 1
+            glossary = rest[position]
+        elif arg.startswith("--glossary="):
+            glossary = arg.split("=", 1)[1]
+        elif arg == "--":
+            if text is not None or position + 2 != len(rest):
+                return None
+            text = rest[position + 1]
+            break
+        elif arg.startswith("-") or text is not None:
+            return None
+        else:
+            text = arg
+        position += 1
+    return None if text is None else (text, as_json, glossary)
 
 
 def run(argv: list[str]) -> int | None:
@@ -40,13 +52,10 @@ def run(argv: list[str]) -> int | None:
         return 0
     if len(argv) < 3 or argv[0] != "glossary" or argv[1] != "lookup":
         return None
-    rest = argv[2:]
-    if any(arg in ("-h", "--help") for arg in rest):
+    options = _lookup_options(argv[2:])
+    if options is None:
         return None
-    try:
-        options = _parser().parse_args(rest)
-    except _NotMine:
-        return None
+    text, as_json, glossary = options
     from pathlib import Path
 
     from toolkit.errors import ToolkitError, ToolkitWarning
@@ -56,9 +65,7 @@ def run(argv: list[str]) -> int | None:
         warnings.showwarning = show_warning
         try:
             return lookup_command(
-                options.text,
-                as_json=options.json,
-                glossary=Path(options.glossary) if options.glossary else None,
+                text, as_json=as_json, glossary=Path(glossary) if glossary else None
             )
         except ToolkitError as exc:
             sys.stderr.write(f"error: {exc}\n")
