@@ -77,6 +77,7 @@ def _register() -> None:
         review_cmd,
         score_cmd,
         segment_cmd,
+        serve_cmd,
         translate_cmd,
     )
     from toolkit.cli.groups import glossary_app, models_app
@@ -91,6 +92,7 @@ def _register() -> None:
         score_cmd,
         check_cmd,
         review_cmd,
+        serve_cmd,
     ):
         module.register(app)
     app.add_typer(glossary_app)

@@ -19,9 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.errors import CatalogError
 from toolkit.models import Document, Unit
+
+if TYPE_CHECKING:
+    from toolkit.ingest.layout import Layout
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,44 @@ def paragraph_translations(
 def translated_document(path: Path | str, units: Iterable[Unit], target: str) -> str:
     """The text of ``path`` with every translated paragraph in its place."""
     from toolkit.ingest import read_layout
-    from toolkit.ingest.layout import LinePlace
 
     document, layout, text = read_layout(Path(path))
+    return render_translation(document, layout, text, units, target)
+
+
+def layout_of_text(
+    text: str, doc_id: str = "doc", path: Path | str = "<text>"
+) -> tuple[Document, Layout, str]:
+    """:func:`toolkit.ingest.read_layout` for text held in memory (an upload, an API request):
+    the document, where each paragraph came from, and the text as the reader saw it."""
+    from toolkit.ingest.decode import normalize_text
+    from toolkit.ingest.document import build_document
+    from toolkit.ingest.layout import Layout
+    from toolkit.ingest.plain import read_plain
+
+    text = normalize_text(text.removeprefix("\ufeff"))
+    layout = Layout()
+    blocks, meta = read_plain(text, layout)
+    return build_document(doc_id, Path(path), blocks, meta), layout, text
+
+
+def translated_text(text: str, units: Iterable[Unit], target: str, doc_id: str = "doc") -> str:
+    """:func:`translated_document` for text held in memory; ``units`` are those of the
+    document :func:`layout_of_text` (or :func:`toolkit.ingest.document_from_text`) reads with
+    the same ``doc_id``."""
+    document, layout, normalized = layout_of_text(text, doc_id)
+    return render_translation(document, layout, normalized, units, target)
+
+
+def render_translation(
+    document: Document, layout: Layout, text: str, units: Iterable[Unit], target: str
+) -> str:
+    """Write the translation of a document read with its ``layout`` from ``text``.
+
+    The layout's HTML tree is rewritten in place, so a layout serves one rendering only.
+    """
+    from toolkit.ingest.layout import LinePlace
+
     by_id = {unit.id: unit for unit in units if unit.doc == document.id}
     translations = paragraph_translations(document, by_id, target)
     lines = text.split("\n")

@@ -1,0 +1,237 @@
+"""Server throughput: N concurrent LibreTranslate clients against one batched pipeline pass.
+
+    .venv/bin/python benchmarks/serve.py [--sentences 160] [--clients 16] [--per-request 1]
+                                         [--beam 4] [--cap 50] [--glossary DIR] [--window-ms 5]
+                                         [--passes 1] [--time-limit 900]
+
+Both sides run the Argos-size random package (zh→en, 6+6 layers, d_model 512, int8; built by
+``toolkit.testing.models``) on the same unique Chinese seed sentences (each cut to ≤ 25 tokens),
+outputs capped at ``--cap`` tokens, each with a fresh translation memory (so nothing comes from
+it), after a warm-up that loads the model.
+
+* **pipeline**: what ``toolkit translate`` does — one :class:`CorpusTranslator` pass over all
+  sentences (glossary matching, protection, batched decoding, restoring, QA), each sentence
+  written back as a document.
+* **server**: ``toolkit serve`` in a child process on a loopback port; ``--clients`` asyncio
+  clients (httpx) each send one sentence per ``POST /translate`` (``--per-request`` K: a q list
+  of K) and wait for the answer before sending the next, until every sentence is done.
+
+Prints sentences/s of both, the server's p50/p99 latency and passes, checks that both give the
+same translations, and the ratio (goal: the server ≥ 80 % of the pipeline under 16 clients).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def unique_sentences(count: int, engine, max_tokens: int = 25) -> list[str]:
+    """Distinct Chinese seed sentences cut to at most ``max_tokens`` pieces."""
+    from toolkit.segment import iter_segments
+
+    seen: dict[str, None] = {}
+    for segment in iter_segments([ROOT / "seeds"]):
+        if segment.lang != "zh":
+            continue
+        text = segment.norm
+        while len(engine.encode(text)) > max_tokens:
+            text = text[: int(len(text) * 0.8)]
+        seen.setdefault(text.strip(), None)
+    sentences = [text for text in seen if text]
+    if len(sentences) < count:
+        raise SystemExit(f"only {len(sentences)} distinct sentences in the seeds")
+    return sentences[:count]
+
+
+def pipeline_pass(sentences, glossary, memory_path, decode) -> tuple[list[str], float]:
+    """``toolkit translate``'s path: every sentence a document, one corpus-wide pass."""
+    from toolkit.corpus.documents import translated_text
+    from toolkit.ingest import document_from_text
+    from toolkit.mt.memory import TranslationMemory
+    from toolkit.mt.pipeline import CorpusTranslator, TranslateOptions
+    from toolkit.segment import SEGMENTER_ID, segment_document
+
+    start = time.perf_counter()
+    segments = []
+    for number, text in enumerate(sentences):
+        segments.extend(segment_document(document_from_text(text, f"s{number}")))
+    with TranslationMemory(memory_path) as memory:
+        translator = CorpusTranslator(glossary, memory, TranslateOptions("en", decode=decode))
+        units = list(translator.run(segments, SEGMENTER_ID))
+    outputs = [
+        translated_text(text, [u for u in units if u.doc == f"s{n}"], "en", f"s{n}")
+        for n, text in enumerate(sentences)
+    ]
+    return outputs, time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def run_clients(
+    url: str, sentences: list[str], clients: int, per_request: int, time_limit: float
+):
+    """Every sentence through ``POST /translate`` (``per_request`` in a q list, or a string),
+    ``clients`` requests at a time; (outputs, latencies, seconds, stats)."""
+    import httpx
+
+    outputs = [""] * len(sentences)
+    latencies: list[float] = []
+    queue = [
+        list(range(start, min(start + per_request, len(sentences))))
+        for start in range(0, len(sentences), per_request)
+    ]
+    queue.reverse()
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while queue:
+            numbers = queue.pop()
+            q = [sentences[n] for n in numbers] if per_request > 1 else sentences[numbers[0]]
+            sent = time.perf_counter()
+            response = await http.post("/translate", json={"q": q, "source": "zh", "target": "en"})
+            response.raise_for_status()
+            latencies.append(time.perf_counter() - sent)
+            answer = response.json()["translatedText"]
+            for number, text in zip(numbers, answer if per_request > 1 else [answer], strict=True):
+                outputs[number] = text
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=time_limit, limits=limits) as http:
+        start = time.perf_counter()
+        await asyncio.wait_for(
+            asyncio.gather(*(client(http) for _ in range(clients))), timeout=time_limit
+        )
+        seconds = time.perf_counter() - start
+        stats = (await http.get("/stats")).json()
+    return outputs, latencies, seconds, stats
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=160)
+    parser.add_argument("--clients", type=int, default=16, choices=range(1, 65), metavar="1..64")
+    parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--cap", type=int, default=50, help="max tokens of an output, both sides")
+    parser.add_argument("--glossary", type=Path, default=None, help="default: the real glossary")
+    parser.add_argument("--window-ms", type=float, default=5.0)
+    parser.add_argument("--passes", type=int, default=1, help="server passes at once")
+    parser.add_argument("--per-request", type=int, default=1, help="sentences per request (q list)")
+    parser.add_argument("--time-limit", type=float, default=900.0, help="seconds, server side")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="serve-bench-"))
+    os.environ["TOOLKIT_DATA_DIR"] = str(work / "data")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
+    os.environ.pop("TOOLKIT_TRANSLATIONS", None)
+    from toolkit.config import default_glossary_dir
+    from toolkit.glossary.store import load_glossary
+    from toolkit.mt.engine import DecodeOptions, PackageEngine
+    from toolkit.mt.packages import find_package, install_file
+    from toolkit.testing.models import build_package
+
+    glossary_dir = (args.glossary or default_glossary_dir()).resolve()
+    glossary = load_glossary(glossary_dir)
+    started = time.perf_counter()
+    install_file(build_package("random", "zh", "en", work / "zh_en.argosmodel", size="argos"))
+    package = find_package("zh", "en")
+    assert package is not None
+    built = time.perf_counter() - started
+    print(f"built and installed the Argos-size random package in {built:.1f} s")
+    decode = DecodeOptions(beam=args.beam, max_decoding_length=args.cap)
+    sentences = unique_sentences(args.sentences, PackageEngine(package, decode))
+    warm = ["北约秘书长说。", "欧盟国家表示支持。"]
+
+    pipeline_pass(warm, glossary, work / "warm.sqlite3", decode)  # model loading, not timed
+    expected, pipeline_seconds = pipeline_pass(sentences, glossary, work / "cli.sqlite3", decode)
+
+    port = free_port()
+    command = [
+        sys.executable, "-m", "toolkit", "serve", "--host", "127.0.0.1", "--port", str(port),
+        "--glossary", str(glossary_dir), "--beam", str(args.beam), "--max-tokens", str(args.cap),
+        "--window-ms", str(args.window_ms), "--passes", str(args.passes),
+    ]  # fmt: skip
+    env = {**os.environ, "TOOLKIT_DATA_DIR": str(work / "server-data")}
+    # Run from an empty folder: no ./translations catalogs feed the server's memory.
+    child = subprocess.Popen(
+        command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        import httpx
+
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url + "/languages", timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if child.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the server did not start") from None
+                time.sleep(0.2)
+        for text in warm:  # load the model in the server too
+            httpx.post(
+                url + "/translate", json={"q": text, "source": "zh", "target": "en"}, timeout=120
+            )
+        before = httpx.get(url + "/stats").json()
+        outputs, latencies, server_seconds, stats = asyncio.run(
+            run_clients(url, sentences, args.clients, args.per_request, args.time_limit)
+        )
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+    count = len(sentences)
+    pipeline_rate = count / pipeline_seconds
+    server_rate = count / server_seconds
+    passes = stats["passes"] - before["passes"]
+    identical = outputs == expected
+    print(
+        f"{count} distinct sentences, beam {args.beam}, outputs capped at {args.cap} tokens, "
+        f"{os.cpu_count()} cores, glossary {glossary_dir} ({len(glossary)} concepts)"
+    )
+    rows = [
+        ("pipeline, one batched pass (toolkit translate)", pipeline_seconds, pipeline_rate),
+        (
+            f"server, {args.clients} clients × {args.per_request} sentence/request",
+            server_seconds,
+            server_rate,
+        ),
+    ]
+    print(f"{'path':<48}{'seconds':>9}{'sentences/s':>13}")
+    for label, seconds, rate in rows:
+        print(f"{label:<48}{seconds:>9.1f}{rate:>13.2f}")
+    p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+    print(
+        f"server latency p50 {p50:.2f} s, p99 {p99:.2f} s; {passes} passes for "
+        f"{len(latencies)} requests ({len(latencies) / max(passes, 1):.1f} per pass), "
+        f"window {args.window_ms:g} ms, "
+        f"{args.passes} passes at once"
+    )
+    ratio = server_rate / pipeline_rate
+    print(f"server / pipeline: {ratio:.0%} (goal ≥ 80 %)   identical outputs: {identical}")
+    if not identical:
+        differing = sum(a != b for a, b in zip(outputs, expected, strict=True))
+        raise SystemExit(f"outputs differ on {differing} of {count} sentences")
+
+
+if __name__ == "__main__":
+    main()
