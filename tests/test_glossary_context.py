@@ -72,6 +72,11 @@ def hits(text: str, lang: str | None = None) -> list[tuple[str, str, tuple[str, 
         ("据《金融时报》报道", [("金融时报", "financial-times", ())]),
         ("〈华盛顿观察〉专栏说，华盛顿表示", [("华盛顿", "washington", ())]),
         ("华府表示", [("华府", "washington", ())]),
+        # characters of a term that belong to other words: "north of, about 20 km"
+        ("位于波克罗夫斯克以北约20公里", []),
+        ("多布罗皮利亚以北約兩公里处，东北约3千米", []),
+        ("北约32个成员国以北约名义表示", [("北约", "nato", ()), ("北约", "nato", ())]),
+        ("以北约为首的联军", [("北约", "nato", ())]),
         # Swiss / ASCII spelling with ss for ß, declined
         ("Das Weisse Haus teilte mit", [("Weisse Haus", "white-house", ())]),
         ("Sprecher des Weissen Hauses", [("Weissen Hauses", "white-house", ())]),

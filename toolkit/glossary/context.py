@@ -1,10 +1,14 @@
 """What a hit means where it stands: the stage between the automaton and every consumer.
 
-The automaton knows strings; three rules need the text around them.
+The automaton knows strings; four rules need the text around them.
 
 * **Titles.** A term strictly inside a 《…》 or 〈…〉 title is a word of that name, not the term:
   华盛顿 in 《华盛顿邮报》 is no city, 北约 in 《北约2022战略概念》 no organisation. A term that is
   the whole title (《金融时报》) stands.
+* **Other words.** Characters of a term that belong to two other words: 北约 in
+  "波克罗夫斯克以北约20公里" is 以北 "north of" + 约 "about" before a distance. The reading is
+  recognised by the words around it (a compass phrase before, a number after), which no
+  ``not_in`` string can spell out for every number.
 * **Cues.** A term with ``near`` cues counts only where one of them occurs in the same
   paragraph, or where its concept was named unambiguously before in the same document (one
   sense per discourse: "Christopher Landau … Landau said"); a term with ``not_near`` cues does
@@ -56,10 +60,28 @@ def in_titles(text: str) -> list[tuple[int, int]]:
     return [match.span(1) if match.group(1) else match.span(2) for match in _TITLE.finditer(text)]
 
 
+# (pattern over the folded text, the group that is no term there)
+_OTHER_WORDS = (
+    # 以北约20公里 / 东北约3千米 / 西北約兩公里: "(north)of, about N": no NATO.
+    re.compile(r"(?:[以东西正偏]|方向)(北约)(?=\s*[0-9一二两三四五六七八九十百千几数半])"),
+)
+_OTHER_WORDS_HINT = "约"
+
+
+def other_words(text: str) -> list[tuple[int, int]]:
+    """Spans where a term's characters belong to other words (see the module notes)."""
+    folded = fold(text)
+    if _OTHER_WORDS_HINT not in folded:
+        return []
+    return [match.span(1) for pattern in _OTHER_WORDS for match in pattern.finditer(folded)]
+
+
 def outside_titles(hits: list[H], text: str) -> list[H]:
-    """``hits`` (with ``start``/``end`` in ``text``) without those strictly inside a title."""
+    """``hits`` (with ``start``/``end`` in ``text``) without those strictly inside a title and
+    those whose characters belong to other words there."""
     titles = in_titles(text)
-    if not titles:
+    others = other_words(text) if hits else []
+    if not titles and not others:
         return hits
     return [
         hit
@@ -68,6 +90,7 @@ def outside_titles(hits: list[H], text: str) -> list[H]:
             low <= hit.start and hit.end <= high and (hit.start, hit.end) != (low, high)
             for low, high in titles
         )
+        and (hit.start, hit.end) not in others
     ]
 
 
