@@ -2,9 +2,11 @@
 
 Each paragraph lists its mentions in order (``surface``, ``concept`` — an English Wikipedia
 title or descriptive name, never a glossary id —, ``type``, optional ``parts``). A mention is
-*linked* to a glossary concept when the concept's ``refs`` hold that English Wikipedia page, or
-its English terms hold that name, or the hand-kept link table says so (names the annotators
-wrote differently from the glossary, ``links.toml``). The paragraph goes through the real path —
+*linked* to the glossary concepts that stand for it: the concept whose ``refs`` hold that English
+Wikipedia page, or whose English terms hold that name, and those the hand-kept link table names
+(``links.toml``: names the annotators wrote differently from the glossary, and the broader
+concept a specific mention is also rightly rendered by — "the 2025 NATO summit" mentioned as
+北约峰会 is the glossary's "NATO summit"). The paragraph goes through the real path —
 ingest, segmentation, :meth:`Matcher.scan` with its context stage — and:
 
 * a mention is **found** when a hit of its linked concept overlaps it, or when every part of a
@@ -39,8 +41,8 @@ class Mention:
     end: int
     surface: str
     name: str  # the annotation's concept name
-    concept: str | None  # the linked glossary concept
-    parts: tuple[str | None, ...] = ()  # linked concepts of the parts
+    concepts: frozenset[str]  # the glossary concepts it is linked to (empty: not in the glossary)
+    parts: tuple[frozenset[str], ...] = ()  # linked concepts of each part
 
 
 @dataclass
@@ -96,32 +98,34 @@ def locate(item: dict) -> list[tuple[int, int, dict]]:
 
 
 class Linker:
-    """Annotation concept names → glossary concept ids."""
+    """Annotation concept names → the glossary concepts that stand for them."""
 
-    def __init__(self, glossary: Glossary, links: dict[str, str] | None = None) -> None:
-        self._by_name: dict[str, str] = {}
+    def __init__(self, glossary: Glossary, links: dict[str, list[str]] | None = None) -> None:
+        self._by_name: dict[str, set[str]] = {}
         for concept in glossary:
             for ref in concept.refs:
                 if ref.startswith(_WIKI):
                     title = unquote(ref[len(_WIKI) :]).replace("_", " ")
-                    self._by_name.setdefault(title.casefold(), concept.id)
+                    self._by_name.setdefault(title.casefold(), set()).add(concept.id)
         for concept in glossary:
             for term in concept.terms:
                 if term.lang == "en":
-                    self._by_name.setdefault(term.text.casefold(), concept.id)
-        for name, concept_id in (links or {}).items():
-            if concept_id in glossary.by_id:
-                self._by_name[name.casefold()] = concept_id
+                    self._by_name.setdefault(term.text.casefold(), set()).add(concept.id)
+        for name, concept_ids in (links or {}).items():
+            known = {c for c in concept_ids if c in glossary.by_id}
+            if known:
+                self._by_name.setdefault(name.casefold(), set()).update(known)
 
-    def __call__(self, name: str) -> str | None:
-        return self._by_name.get(name.casefold())
+    def __call__(self, name: str) -> frozenset[str]:
+        return frozenset(self._by_name.get(name.casefold(), ()))
 
 
-def read_links(path: Path) -> dict[str, str]:
-    """The hand-kept ``[links]`` table (annotation name = glossary id), if there is one."""
+def read_links(path: Path) -> dict[str, list[str]]:
+    """The hand-kept ``[links]`` table (annotation name = glossary id or list of ids)."""
     if not path.is_file():
         return {}
-    return dict(tomllib.loads(path.read_text(encoding="utf-8")).get("links", {}))
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("links", {})
+    return {name: [ids] if isinstance(ids, str) else list(ids) for name, ids in table.items()}
 
 
 def score_paragraphs(items: Iterable[dict], glossary: Glossary, linker: Linker) -> Score:
@@ -169,16 +173,16 @@ def _count(score: Score, paragraph: str, mentions: list[Mention], hits: list) ->
         score.mentions += 1
         near = overlapping(mention)
         asserted = {hit.concept for hit in near if not hit.ambiguous}
-        found = mention.concept is not None and mention.concept in asserted
-        if not found and mention.parts and None not in mention.parts:
-            found = all(part in asserted for part in mention.parts)
-        key = mention.concept or mention.name
+        found = bool(mention.concepts & asserted)
+        if not found and mention.parts and all(mention.parts):
+            found = all(part & asserted for part in mention.parts)
+        key = mention.name
         wanted[key] = wanted.get(key, False) or found
         if found:
             score.found += 1
             continue
         candidates = {c for hit in near if hit.ambiguous for c in (hit.concept, *hit.alternatives)}
-        if mention.concept is not None and mention.concept in candidates:
+        if mention.concepts & candidates:
             score.flagged += 1
         score.misses.append(mention)
     score.concepts += len(wanted)
@@ -191,7 +195,7 @@ def _count(score: Score, paragraph: str, mentions: list[Mention], hits: list) ->
         fits = any(
             start < mention.end
             and mention.start < end
-            and (hit.concept == mention.concept or hit.concept in mention.parts)
+            and (hit.concept in mention.concepts or any(hit.concept in p for p in mention.parts))
             for mention in mentions
         )
         if fits:
