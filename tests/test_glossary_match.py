@@ -769,3 +769,51 @@ def test_first_hits_from_several_threads(tricky):
     with ThreadPoolExecutor(max_workers=4) as pool:
         found = list(pool.map(shared.find, texts * 4))
     assert found == expected * 4
+
+
+@pytest.mark.parametrize(
+    ("concept_type", "written", "derived"),
+    [
+        # a post written in the everyday style gets the formal one, and back
+        ("post", "俄罗斯外交部长", {"俄罗斯外交部部长"}),
+        ("post", "波兰国防部部长", {"波兰国防部长"}),
+        ("post", "俄罗斯外长", set()),  # 外长 is its own short form, written where used
+        ("organisation", "俄罗斯外交部长办公室", set()),  # only posts are titles
+        # German: the feminine title, and "amerikanischer X" beside "US-X"
+        ("post", "deutscher Außenminister", {"deutsche Außenministerin"}),
+        (
+            "post",
+            "stellvertretender russischer Außenminister",
+            {"stellvertretende russische Außenministerin"},
+        ),
+        (
+            "post",
+            "Präsident der Europäischen Kommission",
+            {"Präsidentin der Europäischen Kommission"},
+        ),
+        ("post", "Kremlchef", {"Kremlchefin"}),
+        (
+            "post",
+            "US-Botschafter bei den Vereinten Nationen",
+            {
+                "amerikanischer Botschafter bei den Vereinten Nationen",
+                "US-Botschafterin bei den Vereinten Nationen",
+                "amerikanische Botschafterin bei den Vereinten Nationen",
+            },
+        ),
+        ("post", "US-Sondergesandter", {"amerikanischer Sondergesandter"}),  # adjectival noun
+        ("post", "Oberster Alliierter Befehlshaber Europa", set()),
+        ("organisation", "deutscher Botschafter", set()),
+    ],
+)
+def test_titles_are_derived_in_their_other_forms(concept_type, written, derived):
+    from toolkit.glossary.store import with_derived_titles
+    from toolkit.models import Concept, Term
+
+    lang = "de" if written.isascii() or " " in written or "ä" in written else "zh-Hans"
+    concept = Concept(id="x", type=concept_type, terms=(Term(written, lang),))
+    added = {t.text for t in with_derived_titles(concept).terms if t.derived}
+    assert added == derived
+    for term in with_derived_titles(concept).terms:
+        if term.derived:
+            assert term.status == "admitted" and not term.seen

@@ -288,9 +288,72 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
 
 
 def with_derived_forms(concept: Concept) -> Concept:
-    """The concept with the forms the files need not spell out: zh-Hant (OpenCC s2t) of every
-    zh-Hans term, and the Swiss / ASCII spelling (ss for ß) of every German term."""
-    return with_derived_swiss(with_derived_hant(concept))
+    """The concept with the forms the files need not spell out: the long and short Chinese
+    ministerial titles, zh-Hant (OpenCC s2t) of every zh-Hans term, and the Swiss / ASCII
+    spelling (ss for ß) of every German term."""
+    return with_derived_swiss(with_derived_hant(with_derived_titles(concept)))
+
+
+# Chinese ministers' titles come long and short: 外交部部长 (the formal style of Xinhua and
+# government releases) and 外交部长 (the everyday one); a post written one way is said both ways.
+_TITLE_PAIRS = (("外交部部长", "外交部长"), ("国防部部长", "国防部长"))
+# German titles name a woman in office with -in (Außenministerin, Kommissionspräsidentin); the
+# heads that take it. Adjectival nouns (Gesandter, Beauftragter) decline instead and are left out.
+_GERMAN_HEADS = (
+    "minister", "präsident", "kanzler", "botschafter", "sprecher", "berater", "sekretär",
+    "kommissar", "chef", "befehlshaber",
+)  # fmt: skip
+_US_TITLE = re.compile(r"US-(?=[A-ZÄÖÜ])")
+
+
+def with_derived_titles(concept: Concept) -> Concept:
+    """Add the title forms a post's written terms imply: the other length of a Chinese
+    ministerial title; for German, the feminine title and "amerikanischer X" beside "US-X"
+    (the Swiss and Austrian style)."""
+    if concept.type != "post":
+        return concept
+    written = {(t.lang, t.text) for t in concept.terms}
+    derived: list[Term] = []
+
+    def add(term: Term, text: str) -> None:
+        if (term.lang, text) not in written:
+            written.add((term.lang, text))
+            status = "admitted" if term.status == "preferred" else term.status
+            derived.append(replace(term, text=text, status=status, seen=(), derived=True))
+
+    for term in concept.terms:
+        if term.dnt or term.case_sensitive:
+            continue
+        if term.lang == "zh-Hans":
+            for long, short in _TITLE_PAIRS:
+                if term.text.endswith(long):
+                    add(term, term.text[: -len(long)] + short)
+                elif term.text.endswith(short):
+                    add(term, term.text[: -len(short)] + long)
+        elif term.lang == "de":
+            texts = [term.text]
+            if _US_TITLE.match(term.text):
+                texts.append(_US_TITLE.sub("amerikanischer ", term.text, count=1))
+                add(term, texts[-1])
+            for text in texts:
+                feminine = _feminine(text)
+                if feminine:
+                    add(term, feminine)
+    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+
+
+def _feminine(text: str) -> str | None:
+    """The feminine form of a German title ("stellvertretender russischer Außenminister" →
+    "stellvertretende russische Außenministerin"), or None when its head takes no -in."""
+    words = text.split(" ")
+    for index, word in enumerate(words):
+        if word[:1].islower():
+            continue
+        if not word.lower().endswith(_GERMAN_HEADS):
+            return None  # the head is the first capitalised word; this one takes no -in
+        before = [w[:-1] if w.endswith("er") and w[:1].islower() else w for w in words[:index]]
+        return " ".join([*before, word + "in", *words[index + 1 :]])
+    return None
 
 
 def with_derived_hant(concept: Concept) -> Concept:
