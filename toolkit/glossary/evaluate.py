@@ -102,11 +102,18 @@ class Linker:
 
     def __init__(self, glossary: Glossary, links: dict[str, list[str]] | None = None) -> None:
         self._by_name: dict[str, set[str]] = {}
+        # A page several concepts cite (the council and its ministers' meeting, a minister and
+        # the ministry) is background to each, not what any of them is: only a page one concept
+        # cites names it, so a mention is never found through a neighbouring concept.
+        holders: dict[str, set[str]] = {}
         for concept in glossary:
             for ref in concept.refs:
                 if ref.startswith(_WIKI):
                     title = unquote(ref[len(_WIKI) :]).replace("_", " ")
-                    self._by_name.setdefault(title.casefold(), set()).add(concept.id)
+                    holders.setdefault(title.casefold(), set()).add(concept.id)
+        for title, ids in holders.items():
+            if len(ids) == 1:
+                self._by_name[title] = set(ids)
         for concept in glossary:
             for term in concept.terms:
                 if term.lang == "en":
