@@ -31,10 +31,11 @@ TYPES = {"person", "organisation", "post", "place", "weapon", "policy", "event"}
 # glossary (README § Terminology on unseen news): a change that loses concepts or adds false
 # hits fails here. Raise them as the glossary improves; never lower them to let a change in.
 FLOORS = {
-    # script: (concept recall, precision) over sets a and b together
-    "zh-Hans": (0.86, 0.93),
-    "zh-Hant": (0.86, 0.94),
-    "de": (0.83, 0.94),
+    # script: (concept recall, precision) over sets a and b together; measured 93.1 / 98.4,
+    # 95.6 / 98.4 and 93.9 / 97.0 %
+    "zh-Hans": (0.92, 0.97),
+    "zh-Hant": (0.94, 0.97),
+    "de": (0.92, 0.96),
 }
 
 
