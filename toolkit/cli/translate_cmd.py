@@ -54,6 +54,26 @@ def translate(
     json_output: Annotated[
         bool, typer.Option("--json", help="One JSON object per segment.")
     ] = False,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Run the MT pass on a Ray cluster (needs the extra: uv sync --extra ray).",
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="With --ray: auto (a running cluster) or ray://host:port; default: a local one.",
+        ),
+    ] = None,
+    actors: Annotated[
+        int | None,
+        typer.Option(
+            "--actors", min=1, help="With --ray: translator actors (default: one per GPU or node)."
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -83,16 +103,32 @@ def translate(
     )
     from toolkit.segment import SEGMENTER_ID, segment_document
 
+    ray_options = None
+    if ray:
+        from toolkit.mt.ray import RayOptions, require_ray
+
+        require_ray()  # before any work: a missing extra is one line, not a traceback
+        ray_options = RayOptions(address=ray_address, actors=actors)
+    elif ray_address is not None or actors is not None:
+        from toolkit.errors import UsageError
+
+        flag = "--ray-address" if ray_address is not None else "--actors"
+        raise UsageError(f"{flag} needs --ray")
     options = TranslateOptions(
         target=to,
         source=source,
         check=check,
         decode=DecodeOptions(
-            beam=beam, device=resolve_device(device), threads=threads, compute_type=compute_type
+            beam=beam,
+            # With --ray the cluster's machines decode: "auto" is resolved there.
+            device=device if ray else resolve_device(device),
+            threads=threads,
+            compute_type=compute_type,
         ),
+        ray=ray_options,
     )
     check_languages(options)
-    check_decode_options(options.decode)
+    check_decode_options(options.decode, local=not ray)
     terms = load_glossary(glossary_dir(glossary))
     sources: dict[str, str] = {}
     segments = []

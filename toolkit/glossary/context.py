@@ -65,14 +65,14 @@ _OTHER_WORDS = (
     # 以北约20公里 / 东北约3千米 / 西北約兩公里: "(north)of, about N": no NATO.
     re.compile(r"(?:[以东西正偏]|方向)(北约)(?=\s*[0-9一二两三四五六七八九十百千几数半])"),
 )
-_OTHER_WORDS_HINT = "约"
+_OTHER_WORDS_HINTS = ("约", "約")  # a text without them has no such reading: skip the fold
 
 
 def other_words(text: str) -> list[tuple[int, int]]:
     """Spans where a term's characters belong to other words (see the module notes)."""
-    folded = fold(text)
-    if _OTHER_WORDS_HINT not in folded:
+    if not any(hint in text for hint in _OTHER_WORDS_HINTS):
         return []
+    folded = fold(text)
     return [match.span(1) for pattern in _OTHER_WORDS for match in pattern.finditer(folded)]
 
 

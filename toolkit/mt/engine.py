@@ -73,20 +73,23 @@ COMPUTE_TYPES = (
 )  # fmt: skip
 
 
-def check_decode_options(options: DecodeOptions) -> None:
+def check_decode_options(options: DecodeOptions, *, local: bool = True) -> None:
     """Refuse a device or compute type this machine cannot run, before any work is done (a run
-    the memory covers entirely would otherwise accept anything)."""
+    the memory covers entirely would otherwise accept anything). ``local=False`` (a Ray run):
+    the cluster's machines decode, so only the names are checked here."""
     import ctranslate2
 
-    device = resolve_device(options.device)
-    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
-        raise UsageError(
-            "--device cuda, but no CUDA device is visible", hint="use --device cpu or auto"
-        )
     if options.compute_type not in COMPUTE_TYPES:
         raise UsageError(
             f"unknown compute type {options.compute_type!r}",
             hint=f"use one of {', '.join(COMPUTE_TYPES)}",
+        )
+    device = resolve_device(options.device)
+    if not local:
+        return
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise UsageError(
+            "--device cuda, but no CUDA device is visible", hint="use --device cpu or auto"
         )
     supported = ctranslate2.get_supported_compute_types(device)
     if options.compute_type not in ("auto", "default") and options.compute_type not in supported:

@@ -22,6 +22,7 @@ from toolkit.mt import protect as guard
 from toolkit.mt.engine import DecodeOptions, Engine, engine_for, engine_signature
 from toolkit.mt.memory import MachineEntry, TranslationMemory
 from toolkit.mt.packages import ARGOS_CODES, PackageInfo, missing_pairs, route
+from toolkit.mt.ray import RayOptions, ray_engine_for
 
 TARGETS: tuple[str, ...] = ("en", "de", "zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK")
 SOURCES: tuple[str, ...] = ("auto", "zh", "de", "en")
@@ -43,6 +44,8 @@ class TranslateOptions:
     commit_seconds: float = 2.0  # … or fewer, when this long has passed since the last one
     # Run the error-level QA checks on every machine unit; a failure flags it needs_review.
     check: bool = True
+    # Run the MT pass on a Ray cluster (toolkit.mt.ray); None: in this process.
+    ray: RayOptions | None = None
 
 
 @dataclass(eq=False)
@@ -163,7 +166,10 @@ class CorpusTranslator:
             packages = route(src, tgt)
             if packages is None:
                 raise ModelError(f"no route from {src} to {tgt} after installing")
-        engine = engine_for(packages, self.options.decode)
+        if self.options.ray is not None:
+            engine = ray_engine_for(packages, self.options.decode, self.options.ray)
+        else:
+            engine = engine_for(packages, self.options.decode)
         pair = (engine, engine_signature(engine, self.options.decode))
         self._engines[src] = pair
         return pair
