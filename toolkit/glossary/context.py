@@ -60,20 +60,23 @@ def in_titles(text: str) -> list[tuple[int, int]]:
     return [match.span(1) if match.group(1) else match.span(2) for match in _TITLE.finditer(text)]
 
 
-# (pattern over the folded text, the group that is no term there)
+# (pattern, the group that is no term there), written for both scripts so that the text need
+# not be folded: this runs on every text with hits.
 _OTHER_WORDS = (
-    # 以北约20公里 / 东北约3千米 / 西北約兩公里: "(north)of, about N": no NATO.
-    re.compile(r"(?:[以东西正偏]|方向)(北约)(?=\s*[0-9一二两三四五六七八九十百千几数半])"),
+    # 以北约20公里 / 东北约3千米 / 西北約兩公里: "(north) of, about N": no NATO.
+    re.compile(
+        r"(?:[以东東西正偏]|方向)(北[约約])"
+        r"(?=\s*[0-9０-９一二两兩三四五六七八九十百千几幾数數半])"
+    ),
 )
-_OTHER_WORDS_HINTS = ("约", "約")  # a text without them has no such reading: skip the fold
+_OTHER_WORDS_HINTS = ("北约", "北約")  # a text without them has no such reading
 
 
 def other_words(text: str) -> list[tuple[int, int]]:
     """Spans where a term's characters belong to other words (see the module notes)."""
     if not any(hint in text for hint in _OTHER_WORDS_HINTS):
         return []
-    folded = fold(text)
-    return [match.span(1) for pattern in _OTHER_WORDS for match in pattern.finditer(folded)]
+    return [match.span(1) for pattern in _OTHER_WORDS for match in pattern.finditer(text)]
 
 
 def outside_titles(hits: list[H], text: str) -> list[H]:
