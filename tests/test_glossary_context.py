@@ -173,6 +173,14 @@ def test_scan_json_marks_ambiguous_hits(tmp_path):
             "'沃尔兹' (zh-Hans) also belongs to mike-waltz",
         ),
         (("@germany", "@deutschland"), "context cue '@deutschland' of '金牛座' names no concept"),
+        # a rendering the pipeline writes must be enforced
+        (
+            (
+                '{ lang = "de", text = "Taurus", status = "preferred" }',
+                '{ lang = "de", text = "Taurus", status = "preferred", enforce = false }',
+            ),
+            "de 'Taurus' is preferred but not enforced",
+        ),
     ],
 )
 def test_validate_checks_context(tmp_path, edit, message):

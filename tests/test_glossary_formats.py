@@ -58,6 +58,7 @@ def snapshot(glossary: Glossary) -> dict[str, tuple]:
                     t.near,
                     t.not_near,
                     t.source,
+                    t.enforce,
                 )
             )
         out[concept.id] = (
@@ -320,6 +321,7 @@ def glossaries(draw) -> list[Concept]:
                     near=tuple(draw(st.lists(_TEXT, max_size=2))),
                     not_near=tuple(draw(st.lists(_TEXT, max_size=1))),
                     source=draw(_OPTIONAL_TEXT),
+                    enforce=status != "preferred" and draw(st.booleans()),
                 )
             )
         concepts.append(

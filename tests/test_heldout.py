@@ -31,10 +31,10 @@ TYPES = {"person", "organisation", "post", "place", "weapon", "policy", "event"}
 # glossary (README § Terminology on unseen news): a change that loses concepts or adds false
 # hits fails here. Raise them as the glossary improves; never lower them to let a change in.
 FLOORS = {
-    # script: (concept recall, precision) over sets a and b together; measured 93.1 / 98.4,
-    # 95.6 / 98.4 and 93.9 / 97.0 %
-    "zh-Hans": (0.92, 0.97),
-    "zh-Hant": (0.94, 0.97),
+    # script: (concept recall, precision) over sets a and b together; measured 94.6 / 98.4,
+    # 96.1 / 98.4 and 93.9 / 97.0 %
+    "zh-Hans": (0.93, 0.97),
+    "zh-Hant": (0.95, 0.97),
     "de": (0.92, 0.96),
 }
 

@@ -66,6 +66,8 @@ def expected_echo(segment, target: str) -> str:
     out = ""
     position = 0
     for match in matcher_for(GLOSSARY).find(segment.text, segment.tag):
+        if not match.term.enforce:
+            continue  # recognised, left to the model (Term.enforce)
         rendering = GLOSSARY.rendering(
             match.concept, match.term, match.surface, target, segment.tag
         )
@@ -93,6 +95,23 @@ def test_copy_model_on_seed_000_replaces_terms_and_changes_nothing_else(
     assert with_terms > 60
     assert "model:translate-zh_en-test_copy sha256:" in translator.signature
     assert f"glossary:sha256:{GLOSSARY.sha256[:12]}" in translator.signature
+
+
+def test_terms_the_glossary_does_not_enforce_are_left_to_the_model(
+    packages_dir, memory, package_files
+) -> None:
+    """俄军 is recognised (scan, lookup) but rendered by context: the copy model's echo keeps it,
+    the unit does not list it, and the QA gate does not ask for "Russian armed forces"."""
+    install(package_files, ("copy", "zh", "en"))
+    text = "俄军向北约边境增兵。"
+    hits = {m.surface: m.term.enforce for m in matcher_for(GLOSSARY).find(text, "zh-Hans")}
+    assert hits == {"俄军": False, "北约": True}
+    segments = list(segment_document(document_from_text(text, doc_id="t")))
+    units, _ = translate(segments, "en", memory, check=True)
+    (unit,) = units
+    assert unit.target == "俄军向NATO边境增兵。"
+    assert [term.concept for term in unit.terms] == ["nato"]
+    assert "russian-armed-forces" not in unit.note
 
 
 @pytest.mark.parametrize("beam", [1, 4])

@@ -103,6 +103,10 @@ class Term:
     near: tuple[str, ...] = ()
     not_near: tuple[str, ...] = ()
     source: str = ""  # where the domain's media use this rendering (outlet, URL, reference)
+    # False: recognised (scan, lookup, the held-out score) but rendered freely by MT and never
+    # checked — a short form translators render by context (俄军: "Russian forces", "the
+    # Russian army", "Russia").
+    enforce: bool = True
     derived: bool = False  # zh-Hant form computed with OpenCC, not written in the glossary
     line: int | None = None  # line in the glossary file, for messages
 

@@ -78,7 +78,7 @@ def _kept_terms(glossary: Glossary, reference: Unit, hypothesis: str) -> tuple[i
 
     expected: Counter[str] = Counter()
     for match in matcher_for(glossary).find(reference.source, reference.src_lang):
-        if match.ambiguous:
+        if match.ambiguous or not match.term.enforce:
             continue  # no one rendering is expected of it
         expected[
             glossary.rendering(

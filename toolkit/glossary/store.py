@@ -52,6 +52,7 @@ TERM_KEYS = {
     "near",
     "not_near",
     "source",
+    "enforce",
 }
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -248,7 +249,7 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
     form = raw.get("form")
     if form is not None and form not in TERM_FORMS:
         raise fail(f"form {form!r} of {text!r} is not one of {', '.join(TERM_FORMS)}")
-    for flag in ("case_sensitive", "dnt"):
+    for flag in ("case_sensitive", "dnt", "enforce"):
         if not isinstance(raw.get(flag, False), bool):
             raise fail(f"{flag} of {text!r} must be true or false")
     seen = raw.get("seen", [])
@@ -283,6 +284,7 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
         near=lists["near"],
         not_near=lists["not_near"],
         source=raw.get("source", ""),
+        enforce=raw.get("enforce", True),
         line=line,
     )
 
@@ -440,6 +442,8 @@ def inline_term(term: Term) -> str:
         parts.append("case_sensitive = true")
     if term.dnt:
         parts.append("dnt = true")
+    if not term.enforce:
+        parts.append("enforce = false")
     if term.region:
         parts.append(f"region = {_q(term.region)}")
     if term.form:

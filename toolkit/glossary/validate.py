@@ -220,6 +220,16 @@ def _context_cues(concept: Concept, ids: set[str]) -> list[Problem]:
     for term in concept.terms:
         if term.derived:
             continue
+        if not term.enforce and (term.status == "preferred" or term.dnt):
+            problems.append(
+                _problem(
+                    concept,
+                    term,
+                    f"concept {concept.id}: {term.lang} {term.text!r} is "
+                    f"{'do-not-translate' if term.dnt else 'preferred'} but not enforced — a "
+                    "rendering the pipeline writes must be enforced; make it admitted",
+                )
+            )
         for cue in (*term.near, *term.not_near):
             if cue.startswith("@") and cue[1:] not in ids:
                 problems.append(

@@ -274,6 +274,8 @@ class CorpusTranslator:
         terms: list[UnitTerm] = []
         doubts: list[str] = []
         for match in hits:
+            if not match.term.enforce:
+                continue  # recognised, rendered freely (Term.enforce)
             if match.ambiguous:
                 names = " or ".join((match.concept, *match.alternatives))
                 doubts.append(f"ambiguous term {match.surface!r} ({names})")

@@ -91,7 +91,12 @@ def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
     # No language hint on the source, exactly as the MT pipeline matches it (toolkit.mt.pipeline),
     # so that both expect the same rendering.
     # An ambiguous source term expects no one rendering (the pipeline flags its unit instead).
-    source_hits = [hit for hit in matcher.find(unit.source, unit.src_lang) if not hit.ambiguous]
+    # Nor does a term the glossary leaves to the translator (Term.enforce).
+    source_hits = [
+        hit
+        for hit in matcher.find(unit.source, unit.src_lang)
+        if not hit.ambiguous and hit.term.enforce
+    ]
     target_hits = matcher.find(unit.target, unit.tgt_lang)
     result.forbidden = [
         hit

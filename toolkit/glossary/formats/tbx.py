@@ -16,10 +16,11 @@ the same glossary back:
 * ``termNote[@type="partOfSpeech"]`` is always noun: TBX-Basic's picklist is noun, verb,
   adjective, adverb, other — it has no properNoun;
 * region → ``termNote[@type="geographicalUsage"]`` such as ``zh-Hant-TW``;
-* case-sensitive, do-not-translate → ``note`` ``toolkit:case-sensitive``,
-  ``toolkit:do-not-translate``; each seen document → ``note`` ``toolkit:seen=000``; each blocker
-  and context cue → ``note`` ``toolkit:not-in=…``, ``toolkit:near=…``, ``toolkit:not-near=…``; the
-  term's source → ``admin[@type="source"]`` of its termSec; the term's own note → ``note``.
+* case-sensitive, do-not-translate, not enforced → ``note`` ``toolkit:case-sensitive``,
+  ``toolkit:do-not-translate``, ``toolkit:not-enforced``; each seen document → ``note``
+  ``toolkit:seen=000``; each blocker and context cue → ``note`` ``toolkit:not-in=…``,
+  ``toolkit:near=…``, ``toolkit:not-near=…``; the term's source → ``admin[@type="source"]`` of
+  its termSec; the term's own note → ``note``.
 
 Derived zh-Hant terms are not written; loading the imported glossary derives them again. A form
 equal to the one derived above reads back as "no form" (it says nothing more); a term note that
@@ -58,6 +59,7 @@ TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOTE_CASE_SENSITIVE = "toolkit:case-sensitive"
 NOTE_DNT = "toolkit:do-not-translate"
+NOTE_FREE = "toolkit:not-enforced"
 NOTE_SEEN = "toolkit:seen="
 #: Term facts kept in ``toolkit:<name>=value`` notes, one per value: (prefix, Term field).
 NOTE_LISTS = (
@@ -202,6 +204,7 @@ def _concept_entry(concept: Concept) -> Any:
                 sub(term_sec, "admin", type="source").text = term.source
             facts = [NOTE_CASE_SENSITIVE] if term.case_sensitive else []
             facts += [NOTE_DNT] if term.dnt else []
+            facts += [] if term.enforce else [NOTE_FREE]
             facts += [f"{NOTE_SEEN}{doc}" for doc in term.seen]
             for prefix, field in NOTE_LISTS:
                 facts += [f"{prefix}{value}" for value in getattr(term, field)]
@@ -371,6 +374,7 @@ def _read_term(holder: Any, lang: str, region: str | None, path: Path) -> Import
     status: str | None = None
     form: str | None = None
     case_sensitive = dnt = False
+    enforce = True
     seen: list[str] = []
     notes: list[str] = []
     lists: dict[str, list[str]] = {field: [] for _, field in NOTE_LISTS}
@@ -414,6 +418,8 @@ def _read_term(holder: Any, lang: str, region: str | None, path: Path) -> Import
                 case_sensitive = True
             elif value == NOTE_DNT:
                 dnt = True
+            elif value == NOTE_FREE:
+                enforce = False
             elif value.startswith(NOTE_SEEN) and value[len(NOTE_SEEN) :].strip():
                 seen.append(value[len(NOTE_SEEN) :].strip())
             else:
@@ -441,6 +447,7 @@ def _read_term(holder: Any, lang: str, region: str | None, path: Path) -> Import
         near=tuple(lists["near"]),
         not_near=tuple(lists["not_near"]),
         source=source,
+        enforce=enforce,
         line=line,
     )
     if form is not None:
