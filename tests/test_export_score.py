@@ -127,6 +127,58 @@ def test_docs_select_documents(tmp_path: Path) -> None:
     assert {u.doc for u in get_format("jsonl").read(out)} == {"000"}
 
 
+def test_export_reads_jsonl_shards_of_a_large_run(tmp_path: Path) -> None:
+    """A large (or Ray) run streams its units as JSONL — `translate --json` lines or JSONL
+    exports, in shards; one export reads them all back into any format, filters applied."""
+    from toolkit.corpus.catalog import unit_record
+
+    shards = tmp_path / "shards"
+    (shards / "node-2").mkdir(parents=True)
+    by_doc: dict[str, list] = {}
+    for unit in REFERENCE_UNITS:
+        by_doc.setdefault(unit.doc, []).append(unit)
+    docs = sorted(by_doc)
+    # Two documents as `translate --json` prints them, the rest as JSONL exports, one nested.
+    for doc in docs[:2]:
+        lines = [json.dumps(unit_record(u), ensure_ascii=False) for u in by_doc[doc]]
+        (shards / f"part-{doc}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for doc in docs[2:]:
+        assert (
+            run(
+                "export",
+                "-f",
+                "jsonl",
+                "--docs",
+                doc,
+                "--out",
+                str(shards / "node-2" / f"part-{doc}.jsonl"),
+            ).exit_code
+            == 0
+        )
+    out = tmp_path / "all.tmx"
+    result = run("export", "--from-jsonl", str(shards), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    back = list(get_format("tmx").read(out))
+    assert sorted(u.id for u in back) == sorted(u.id for u in REFERENCE_UNITS)
+    assert {u.id: u.target for u in back} == {u.id: u.target for u in REFERENCE_UNITS}
+    # Filters apply to shards as to catalogs.
+    one = tmp_path / "one.jsonl"
+    picked = run(
+        "export", "-f", "jsonl", "--from-jsonl", str(shards), "--docs", docs[0],
+        "--pair", "zh-en", "--reviewed-only", "--out", str(one),
+    )  # fmt: skip
+    assert picked.exit_code == 0, picked.output
+    assert {u.doc for u in get_format("jsonl").read(one)} == {docs[0]}
+    # A broken shard is one line naming the file and line, and nothing is written.
+    (shards / "part-zz.jsonl").write_text('{"segment": "x"}\n', encoding="utf-8")
+    bad = run("export", "--from-jsonl", str(shards), "--out", str(tmp_path / "bad.tmx"))
+    assert bad.exit_code == 2
+    assert "part-zz.jsonl:1" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "bad.tmx").exists()
+    missing = run("export", "--from-jsonl", str(tmp_path / "nowhere"), "--out", str(out))
+    assert missing.exit_code == 2 and "nowhere" in missing.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -30,6 +30,15 @@ def export(
         Path | None,
         typer.Option(help="PO catalog folder (default: translations/, $TOOLKIT_TRANSLATIONS)."),
     ] = None,
+    from_jsonl: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-jsonl",
+            help="Read units from JSONL files or folders of them (JSONL exports, or the "
+            "`translate --json` shards of a large or Ray run) instead of the catalogs. "
+            "Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Export aligned units of the PO catalogs as a parallel corpus."""
     from toolkit.config import default_translations_dir
@@ -40,6 +49,7 @@ def export(
         pair=parse_pair(pair) if pair else None,
         docs=document_list(docs),
         reviewed_only=reviewed_only,
+        shards=tuple(from_jsonl or ()),
     )
     count, meta = export_catalogs(selection, fmt, out)
     pair_text = (

@@ -50,14 +50,43 @@ class Selection:
     pair: tuple[str, str] | None = None
     docs: tuple[str, ...] = ()
     reviewed_only: bool = False
+    # JSONL files (or folders of them) to read instead of the catalogs: the exports or the
+    # `translate --json` output of a large run, written in shards.
+    shards: tuple[Path, ...] = ()
 
     def units(self) -> Iterator[Unit]:
-        for unit in read_units(
-            self.folder, docs=self.docs or None, reviewed_only=self.reviewed_only
-        ):
+        for unit in self._stored():
             if self.pair is None or (
                 _matches(unit.src_lang, self.pair[0]) and _matches(unit.tgt_lang, self.pair[1])
             ):
+                yield unit
+
+    def shard_files(self) -> list[Path]:
+        """The JSONL files of :attr:`shards`, folders read recursively, in name order."""
+        files: list[Path] = []
+        for path in self.shards:
+            if path.is_dir():
+                files.extend(sorted(path.rglob("*.jsonl")))
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise UsageError("no such file or folder", path=path, hint="check --from-jsonl")
+        return files
+
+    def _stored(self) -> Iterator[Unit]:
+        if not self.shards:
+            yield from read_units(
+                self.folder, docs=self.docs or None, reviewed_only=self.reviewed_only
+            )
+            return
+        wanted = set(self.docs)
+        reader = get_format("jsonl")
+        for path in self.shard_files():
+            for unit in reader.read(path):
+                if wanted and unit.doc not in wanted:
+                    continue
+                if self.reviewed_only and unit.status != "reviewed":
+                    continue
                 yield unit
 
 
@@ -68,7 +97,12 @@ def export_catalogs(selection: Selection, fmt: str, out: Path) -> tuple[int, Exp
     export streams whatever the corpus size.
     """
     writer = get_format(fmt)
-    if not find_catalogs(selection.folder):
+    if selection.shards:
+        if not selection.shard_files():
+            raise CatalogError(
+                "no .jsonl file here", path=selection.shards[0], hint="check --from-jsonl"
+            )
+    elif not find_catalogs(selection.folder):
         raise CatalogError(
             "no catalogs here", path=selection.folder, hint="run toolkit translate first"
         )
@@ -80,7 +114,7 @@ def export_catalogs(selection: Selection, fmt: str, out: Path) -> tuple[int, Exp
     if not pairs:
         raise CatalogError(
             "no units match the selection: nothing was written",
-            path=selection.folder,
+            path=selection.shards[0] if selection.shards else selection.folder,
             hint="check --pair, --docs and --reviewed-only",
         )
     if len(pairs) > 1 and not writer.multilingual:

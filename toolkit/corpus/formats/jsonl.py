@@ -122,6 +122,10 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _unit(record: dict[str, Any], path: Path, number: int) -> Unit:
+    if "id" not in record and "segment" in record:
+        # A line `translate --json` printed (a shard of a large run): the same record, its id
+        # called segment.
+        record = {"id": record["segment"], **record}
     bad = [key for key in _STRING_FIELDS if not isinstance(record.get(key), str)]
     bad += [key for key in _OPTIONAL_STRINGS if not isinstance(record.get(key, ""), str)]
     line = record.get("line")
