@@ -31,13 +31,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def seed_sentences(count: int, tokenizer, max_tokens: int = 25) -> list[str]:
-    """Chinese seed sentences cut to at most ``max_tokens`` pieces (DESIGN.md's shape)."""
+def seed_sentences(
+    count: int, tokenizer, max_tokens: int = 25, *, distinct: bool = False
+) -> list[str]:
+    """Chinese seed sentences cut to at most ``max_tokens`` pieces (DESIGN.md's shape), repeated
+    up to ``count``; ``distinct``: each once (a memory must not answer a repeat), and too few
+    is an error."""
     from toolkit.segment import iter_segments
 
     sentences: list[str] = []
@@ -48,9 +53,32 @@ def seed_sentences(count: int, tokenizer, max_tokens: int = 25) -> list[str]:
         while len(tokenizer.encode(text)) > max_tokens:
             text = text[: int(len(text) * 0.8)]
         sentences.append(text)
+    if distinct:
+        sentences = [text for text in dict.fromkeys(s.strip() for s in sentences) if text]
+        if len(sentences) < count:
+            raise SystemExit(f"only {len(sentences)} distinct sentences in the seeds")
     while len(sentences) < count:
         sentences += sentences
     return sentences[:count]
+
+
+def argos_size_package(prefix: str) -> tuple[Path, Any]:
+    """A fresh work folder with the toolkit's data and packages dirs pointed into it, and the
+    Argos-size random zh→en package built and installed there; prints how long that took."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["TOOLKIT_DATA_DIR"] = str(work / "data")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
+    # Imported only now: Argos reads the environment above when it is imported.
+    from toolkit.mt.packages import find_package, install_file
+    from toolkit.testing.models import build_package
+
+    started = time.perf_counter()
+    install_file(build_package("random", "zh", "en", work / "zh_en.argosmodel", size="argos"))
+    package = find_package("zh", "en")
+    assert package is not None
+    built = time.perf_counter() - started
+    print(f"built and installed the Argos-size random package in {built:.1f} s")
+    return work, package
 
 
 def main() -> None:
@@ -61,21 +89,9 @@ def main() -> None:
     parser.add_argument("--argos-python", default=sys.executable)
     args = parser.parse_args()
 
+    work, package = argos_size_package("mt-throughput-")
     from toolkit.mt.engine import DecodeOptions, PackageEngine
-    from toolkit.mt.packages import find_package, install_file
     from toolkit.testing.argos_reference import argos_translate
-    from toolkit.testing.models import build_package
-
-    work = Path(tempfile.mkdtemp(prefix="mt-throughput-"))
-    os.environ["TOOLKIT_DATA_DIR"] = str(work / "data")
-    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
-    started = time.perf_counter()
-    archive = build_package("random", "zh", "en", work / "zh_en.argosmodel", size="argos")
-    install_file(archive)
-    package = find_package("zh", "en")
-    assert package is not None
-    built = time.perf_counter() - started
-    print(f"built and installed the Argos-size random package in {built:.1f} s")
 
     engine = PackageEngine(
         package,

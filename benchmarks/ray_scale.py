@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,22 +40,11 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
-    from mt_throughput import seed_sentences
+    from mt_throughput import argos_size_package, seed_sentences
 
+    _work, package = argos_size_package("ray-scale-")
     from toolkit.mt.engine import DecodeOptions, PackageEngine
-    from toolkit.mt.packages import find_package, install_file
     from toolkit.mt.ray import RayEngine, RayOptions, require_ray
-    from toolkit.testing.models import build_package
-
-    work = Path(tempfile.mkdtemp(prefix="ray-scale-"))
-    os.environ["TOOLKIT_DATA_DIR"] = str(work / "data")
-    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
-    started = time.perf_counter()
-    install_file(build_package("random", "zh", "en", work / "zh_en.argosmodel", size="argos"))
-    package = find_package("zh", "en")
-    assert package is not None
-    built = time.perf_counter() - started
-    print(f"built and installed the Argos-size random package in {built:.1f} s")
 
     options = DecodeOptions(beam=args.beam, max_decoding_length=args.cap, chunk=args.sentences)
     local = PackageEngine(package, options)

@@ -28,30 +28,12 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def unique_sentences(count: int, engine, max_tokens: int = 25) -> list[str]:
-    """Distinct Chinese seed sentences cut to at most ``max_tokens`` pieces."""
-    from toolkit.segment import iter_segments
-
-    seen: dict[str, None] = {}
-    for segment in iter_segments([ROOT / "seeds"]):
-        if segment.lang != "zh":
-            continue
-        text = segment.norm
-        while len(engine.encode(text)) > max_tokens:
-            text = text[: int(len(text) * 0.8)]
-        seen.setdefault(text.strip(), None)
-    sentences = [text for text in seen if text]
-    if len(sentences) < count:
-        raise SystemExit(f"only {len(sentences)} distinct sentences in the seeds")
-    return sentences[:count]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def pipeline_pass(sentences, glossary, memory_path, decode) -> tuple[list[str], float]:
@@ -138,26 +120,18 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds, server side")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="serve-bench-"))
-    os.environ["TOOLKIT_DATA_DIR"] = str(work / "data")
-    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
+    from mt_throughput import argos_size_package, seed_sentences
+
     os.environ.pop("TOOLKIT_TRANSLATIONS", None)
+    work, package = argos_size_package("serve-bench-")
     from toolkit.config import default_glossary_dir
     from toolkit.glossary.store import load_glossary
     from toolkit.mt.engine import DecodeOptions, PackageEngine
-    from toolkit.mt.packages import find_package, install_file
-    from toolkit.testing.models import build_package
 
     glossary_dir = (args.glossary or default_glossary_dir()).resolve()
     glossary = load_glossary(glossary_dir)
-    started = time.perf_counter()
-    install_file(build_package("random", "zh", "en", work / "zh_en.argosmodel", size="argos"))
-    package = find_package("zh", "en")
-    assert package is not None
-    built = time.perf_counter() - started
-    print(f"built and installed the Argos-size random package in {built:.1f} s")
     decode = DecodeOptions(beam=args.beam, max_decoding_length=args.cap)
-    sentences = unique_sentences(args.sentences, PackageEngine(package, decode))
+    sentences = seed_sentences(args.sentences, PackageEngine(package, decode), distinct=True)
     warm = ["北约秘书长说。", "欧盟国家表示支持。"]
 
     pipeline_pass(warm, glossary, work / "warm.sqlite3", decode)  # model loading, not timed
