@@ -78,8 +78,8 @@ def _kept_terms(glossary: Glossary, reference: Unit, hypothesis: str) -> tuple[i
 
     expected: Counter[str] = Counter()
     for match in matcher_for(glossary).find(reference.source, reference.src_lang):
-        if match.ambiguous or not match.term.enforce:
-            continue  # no one rendering is expected of it
+        if not match.expects_rendering:
+            continue
         expected[
             glossary.rendering(
                 match.concept, match.term, match.surface, reference.tgt_lang, reference.src_lang

@@ -110,6 +110,12 @@ class Match(NamedTuple):
     def ambiguous(self) -> bool:
         return bool(self.alternatives)
 
+    @property
+    def expects_rendering(self) -> bool:
+        """Whether one target rendering is expected of this hit: the context decided its sense
+        and the glossary enforces the term (``Term.enforce``)."""
+        return not self.alternatives and self.term.enforce
+
 
 def _rebuild_match(hit: Match, concept: str, term: Term, alternatives: tuple[str, ...]) -> Match:
     return hit._replace(concept=concept, term=term, alternatives=alternatives)

@@ -90,13 +90,9 @@ def align(unit: Unit, glossary: Glossary, matcher: Matcher) -> TermAlignment:
     target_lang = base_lang(unit.tgt_lang)
     # No language hint on the source, exactly as the MT pipeline matches it (toolkit.mt.pipeline),
     # so that both expect the same rendering.
-    # An ambiguous source term expects no one rendering (the pipeline flags its unit instead).
-    # Nor does a term the glossary leaves to the translator (Term.enforce).
-    source_hits = [
-        hit
-        for hit in matcher.find(unit.source, unit.src_lang)
-        if not hit.ambiguous and hit.term.enforce
-    ]
+    # An ambiguous source term expects no one rendering (the pipeline flags its unit instead),
+    # nor does a term the glossary leaves to the translator.
+    source_hits = [hit for hit in matcher.find(unit.source, unit.src_lang) if hit.expects_rendering]
     target_hits = matcher.find(unit.target, unit.tgt_lang)
     result.forbidden = [
         hit
