@@ -79,7 +79,7 @@ def other_words(text: str) -> list[tuple[int, int]]:
     return [match.span(1) for pattern in _OTHER_WORDS for match in pattern.finditer(text)]
 
 
-def outside_titles(hits: list[H], text: str) -> list[H]:
+def outside_other_words(hits: list[H], text: str) -> list[H]:
     """``hits`` (with ``start``/``end`` in ``text``) without those strictly inside a title and
     those whose characters belong to other words there."""
     titles = in_titles(text)
@@ -256,6 +256,6 @@ def resolve_segments(
                     named, doc = set(), segment.doc
             texts.append(segment.text)
             if own:
-                pending.extend(outside_titles(own, segment.text))
+                pending.extend(outside_other_words(own, segment.text))
     if pending:
         yield from rules.resolve(pending, "\n".join(texts), named, rebuild_hit)

@@ -52,7 +52,7 @@ from typing import Any, NamedTuple
 
 from toolkit.chinese import fold, fold_keep_case
 from toolkit.glossary import shaping
-from toolkit.glossary.context import ContextRules, outside_titles, resolve_segments
+from toolkit.glossary.context import ContextRules, outside_other_words, resolve_segments
 from toolkit.glossary.inflect import ADDED_LETTERS
 from toolkit.glossary.keys import (
     ANCHOR,
@@ -226,7 +226,7 @@ class Matcher:
         ``lang`` (a BCP 47 tag such as ``zh-Hant``) breaks ties between terms of one concept that
         fold to the same key (意愿聯盟 is both 意愿联盟 and 意願聯盟).
         """
-        found = outside_titles(self._find(text, lang), text)
+        found = outside_other_words(self._find(text, lang), text)
         context = self.context
         if found and context.active:
             found = context.resolve(found, text, set(), _rebuild_match)
