@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/serve.py [--sentences 160] [--clients 16] [--per-request 1]
                                          [--beam 4] [--cap 50] [--glossary DIR] [--window-ms 5]
                                          [--passes 1] [--time-limit 900]
+                                         [--batching exact,padded]
 
 Both sides run the Argos-size random package (zh→en, 6+6 layers, d_model 512, int8; built by
 ``toolkit.testing.models``) on the same unique Chinese seed sentences (each cut to ≤ 25 tokens),
@@ -16,8 +17,11 @@ it), after a warm-up that loads the model.
   clients (httpx) each send one sentence per ``POST /translate`` (``--per-request`` K: a q list
   of K) and wait for the answer before sending the next, until every sentence is done.
 
-Prints sentences/s of both, the server's p50/p99 latency and passes, checks that both give the
-same translations, and the ratio (goal: the server ≥ 80 % of the pipeline under 16 clients).
+The server runs once per ``--batching`` mode (each with a fresh memory): ``exact`` (batches of
+one token length: every output equals the pipeline's, checked) and ``padded`` (the server's
+default: lengths mixed, as LibreTranslate batches; outputs may differ from the pipeline's, counted).
+Prints sentences/s of each, the server's p50/p99 latency and passes, and the ratio to the
+pipeline (goal: the server ≥ 80 % of the pipeline under 16 clients).
 """
 
 from __future__ import annotations
@@ -118,6 +122,9 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=1, help="server passes at once")
     parser.add_argument("--per-request", type=int, default=1, help="sentences per request (q list)")
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds, server side")
+    parser.add_argument(
+        "--batching", default="exact,padded", help="server runs, comma-separated: exact, padded"
+    )
     args = parser.parse_args()
 
     from mt_throughput import argos_size_package, seed_sentences
@@ -137,13 +144,47 @@ def main() -> None:
     pipeline_pass(warm, glossary, work / "warm.sqlite3", decode)  # model loading, not timed
     expected, pipeline_seconds = pipeline_pass(sentences, glossary, work / "cli.sqlite3", decode)
 
+    count = len(sentences)
+    pipeline_rate = count / pipeline_seconds
+    print(
+        f"{count} distinct sentences, beam {args.beam}, outputs capped at {args.cap} tokens, "
+        f"{os.cpu_count()} cores, glossary {glossary_dir} ({len(glossary)} concepts), "
+        f"{args.clients} clients × {args.per_request} sentence/request, "
+        f"window {args.window_ms:g} ms, {args.passes} passes at once"
+    )
+    print(f"{'path':<44}{'seconds':>9}{'sentences/s':>13}{'ratio':>8}  latency p50 / p99, passes")
+    print(f"{'pipeline, one pass (toolkit translate)':<44}{pipeline_seconds:>9.1f}"
+          f"{pipeline_rate:>13.2f}{'1.00':>8}")  # fmt: skip
+    failures = []
+    for batching in args.batching.split(","):
+        outputs, latencies, seconds, passes = serve_run(args, glossary_dir, work, batching, warm,
+                                                        sentences)  # fmt: skip
+        rate = count / seconds
+        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+        differing = sum(a != b for a, b in zip(outputs, expected, strict=True))
+        print(
+            f"{'server, --batching ' + batching:<44}{seconds:>9.1f}{rate:>13.2f}"
+            f"{rate / pipeline_rate:>8.2f}  {p50:.2f} s / {p99:.2f} s, {passes} passes for "
+            f"{len(latencies)} requests; outputs unlike the pipeline's: {differing}"
+        )
+        if batching == "exact" and differing:
+            failures.append(f"--batching exact: outputs differ on {differing} of {count}")
+    print("goal: a server ≥ 0.80 of the pipeline under 16 clients")
+    if failures:
+        raise SystemExit("; ".join(failures))
+
+
+def serve_run(args, glossary_dir, work, batching, warm, sentences):
+    """One ``toolkit serve`` child with ``--batching``, the clients against it; (outputs,
+    latencies, seconds, passes)."""
     port = free_port()
     command = [
         sys.executable, "-m", "toolkit", "serve", "--host", "127.0.0.1", "--port", str(port),
         "--glossary", str(glossary_dir), "--beam", str(args.beam), "--max-tokens", str(args.cap),
-        "--window-ms", str(args.window_ms), "--passes", str(args.passes),
+        "--window-ms", str(args.window_ms), "--passes", str(args.passes), "--batching", batching,
     ]  # fmt: skip
-    env = {**os.environ, "TOOLKIT_DATA_DIR": str(work / "server-data")}
+    # A memory of its own per run: nothing may come from an earlier run's answers.
+    env = {**os.environ, "TOOLKIT_DATA_DIR": str(work / f"server-data-{batching}")}
     # Run from an empty folder: no ./translations catalogs feed the server's memory.
     child = subprocess.Popen(
         command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -166,45 +207,13 @@ def main() -> None:
                 url + "/translate", json={"q": text, "source": "zh", "target": "en"}, timeout=120
             )
         before = httpx.get(url + "/stats").json()
-        outputs, latencies, server_seconds, stats = asyncio.run(
+        outputs, latencies, seconds, stats = asyncio.run(
             run_clients(url, sentences, args.clients, args.per_request, args.time_limit)
         )
     finally:
         child.terminate()
         child.wait(timeout=30)
-
-    count = len(sentences)
-    pipeline_rate = count / pipeline_seconds
-    server_rate = count / server_seconds
-    passes = stats["passes"] - before["passes"]
-    identical = outputs == expected
-    print(
-        f"{count} distinct sentences, beam {args.beam}, outputs capped at {args.cap} tokens, "
-        f"{os.cpu_count()} cores, glossary {glossary_dir} ({len(glossary)} concepts)"
-    )
-    rows = [
-        ("pipeline, one batched pass (toolkit translate)", pipeline_seconds, pipeline_rate),
-        (
-            f"server, {args.clients} clients × {args.per_request} sentence/request",
-            server_seconds,
-            server_rate,
-        ),
-    ]
-    print(f"{'path':<48}{'seconds':>9}{'sentences/s':>13}")
-    for label, seconds, rate in rows:
-        print(f"{label:<48}{seconds:>9.1f}{rate:>13.2f}")
-    p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-    print(
-        f"server latency p50 {p50:.2f} s, p99 {p99:.2f} s; {passes} passes for "
-        f"{len(latencies)} requests ({len(latencies) / max(passes, 1):.1f} per pass), "
-        f"window {args.window_ms:g} ms, "
-        f"{args.passes} passes at once"
-    )
-    ratio = server_rate / pipeline_rate
-    print(f"server / pipeline: {ratio:.0%} (goal ≥ 80 %)   identical outputs: {identical}")
-    if not identical:
-        differing = sum(a != b for a, b in zip(outputs, expected, strict=True))
-        raise SystemExit(f"outputs differ on {differing} of {count} sentences")
+    return outputs, latencies, seconds, stats["passes"] - before["passes"]
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ CONTEXT = ROOT / "tests" / "data" / "glossary" / "context"
 REVIEWED_SOURCE = "欧洲支柱正在形成。"
 REVIEWED_TARGET = "The European pillar is taking shape (reviewed)."
 # Random models rarely stop by themselves: outputs are capped (copy-model echoes stay shorter).
-DECODE = DecodeOptions(max_decoding_length=160)
+DECODE = DecodeOptions(max_decoding_length=160, batching="padded")  # the server's default
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,13 @@ GlossaryOption = Annotated[
     ),
 ]
 
+#: Help of ``--batching`` (translate defaults to exact, serve to padded).
+BATCHING_HELP = (
+    "exact: batches of one token length, so every sentence decodes as it does alone; "
+    "padded: lengths mixed, as Argos Translate and LibreTranslate batch — faster on few "
+    "sentences at a time, but an output may depend on its batch partners."
+)
+
 
 def glossary_dir(option: Path | None) -> Path:
     from toolkit.config import default_glossary_dir

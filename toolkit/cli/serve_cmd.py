@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.options import GlossaryOption
+from toolkit.cli.options import BATCHING_HELP, GlossaryOption
 
 
 def serve(
@@ -48,6 +48,7 @@ def serve(
     max_tokens: Annotated[
         int, typer.Option(min=1, help="Longest output of one sentence, in tokens.")
     ] = 256,
+    batching: Annotated[str, typer.Option(help=BATCHING_HELP)] = "padded",
     translations: Annotated[
         Path | None,
         typer.Option(
@@ -67,7 +68,11 @@ def serve(
     from toolkit.serve.runner import serve as run
 
     decode = DecodeOptions(
-        beam=beam, device=resolve_device(device), threads=threads, max_decoding_length=max_tokens
+        beam=beam,
+        device=resolve_device(device),
+        threads=threads,
+        max_decoding_length=max_tokens,
+        batching=batching,
     )
     check_decode_options(decode)
     reviewed = translations

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.options import GlossaryOption
+from toolkit.cli.options import BATCHING_HELP, GlossaryOption
 
 
 def translate(
@@ -33,6 +33,7 @@ def translate(
     compute_type: Annotated[
         str, typer.Option(help="CTranslate2 compute type: auto, int8, float32, …")
     ] = "auto",
+    batching: Annotated[str, typer.Option(help=BATCHING_HELP)] = "exact",
     glossary: GlossaryOption = None,
     catalog_dir: Annotated[
         Path | None,
@@ -124,6 +125,7 @@ def translate(
             device=device if ray else resolve_device(device),
             threads=threads,
             compute_type=compute_type,
+            batching=batching,
         ),
         ray=ray_options,
     )

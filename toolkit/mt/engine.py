@@ -4,7 +4,10 @@ One :meth:`Engine.translate_batch` call takes a whole corpus: inputs are tokenis
 length, decoded in batches of equal length (no padding) on parallel translation threads, and
 returned in input order; :meth:`Engine.translate_stream` hands each batch's inputs over as soon
 as it is decoded, so a caller can commit and report finished work while the corpus-wide pass
-goes on. For one sentence the result equals what
+goes on. ``batching="padded"`` mixes lengths in a batch instead (as Argos Translate and
+LibreTranslate batch a paragraph's sentences): faster when few inputs are at hand — a server's
+concurrent requests —, but a sentence's output may then depend on its batch partners.
+For one sentence the result equals what
 ``argostranslate.translate`` returns for it (same tokenizer, ``beam_size``, ``length_penalty=0.2``,
 ``replace_unknowns=True``, target prefix handling).
 """
@@ -65,6 +68,10 @@ class DecodeOptions:
     max_input_tokens: int = 400  # longer inputs are cut at punctuation and joined again
     max_decoding_length: int = 256
     chunk: int = 128  # inputs per translate_batch call (progress granularity)
+    batching: str = "exact"  # exact: one token length per batch; padded: lengths mixed
+
+
+BATCHING = ("exact", "padded")
 
 
 COMPUTE_TYPES = (
@@ -79,6 +86,10 @@ def check_decode_options(options: DecodeOptions, *, local: bool = True) -> None:
     the cluster's machines decode, so only the names are checked here."""
     import ctranslate2
 
+    if options.batching not in BATCHING:
+        raise UsageError(
+            f"unknown batching {options.batching!r}", hint=f"use one of {', '.join(BATCHING)}"
+        )
     if options.compute_type not in COMPUTE_TYPES:
         raise UsageError(
             f"unknown compute type {options.compute_type!r}",
@@ -117,6 +128,7 @@ class PackageEngine:
         self.options = options or DecodeOptions()
         self._translator: Any = None
         self._argos: Any = None
+        self._threads = 1
         self.signature = f"model:{package.name} sha256:{package.checksum()[:12]}"
 
     def _load(self) -> None:
@@ -129,6 +141,7 @@ class PackageEngine:
         options = self.options
         device = resolve_device(options.device)
         threads = options.threads or os.cpu_count() or 1
+        self._threads = threads if device == "cpu" else 1
         try:
             self._argos = self.package.argos_package()
             self._translator = ctranslate2.Translator(
@@ -179,12 +192,16 @@ class PackageEngine:
         glue = "" if self.package.to_code in ("zh", "zt", "ja") else " "
         for begin in range(0, len(order), options.chunk):
             chunk = order[begin : begin + options.chunk]
-            # Batches hold inputs of one token length only: padding changes the numerics
+            # Exact batches hold inputs of one token length only: padding changes the numerics
             # (enough to flip a beam), and without it every sentence decodes exactly as it
             # does alone — as argostranslate translates it. All batches of a chunk are queued
             # at once so that every translation thread has work.
+            if options.batching == "padded":
+                batches = _padded_batches(chunk, options.max_batch_size, self._threads)
+            else:
+                batches = _equal_length_batches(chunk, tokens, options.max_batch_size)
             pending = []
-            for batch in _equal_length_batches(chunk, tokens, options.max_batch_size):
+            for batch in batches:
                 pending.append(
                     (
                         batch,
@@ -254,6 +271,22 @@ def _equal_length_batches(
             last.append(index)
         else:
             batches.append([index])
+    return batches
+
+
+def _padded_batches(indexes: Sequence[int], size: int, threads: int) -> list[list[int]]:
+    """``indexes`` (sorted by token length) cut into runs of neighbours, at most ``size`` each
+    and at least one per translation thread, so that a few inputs still keep every core busy."""
+    count = max(-(-len(indexes) // size), min(threads, len(indexes)))
+    if count == 0:
+        return []
+    share, extra = divmod(len(indexes), count)
+    batches: list[list[int]] = []
+    begin = 0
+    for number in range(count):
+        end = begin + share + (number < extra)
+        batches.append(list(indexes[begin:end]))
+        begin = end
     return batches
 
 

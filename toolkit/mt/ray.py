@@ -8,8 +8,9 @@ restores, verifies and commits them while the rest is still decoding.
 
 Output is identical to the local engine: an actor calls the very ``translate_batch`` the local
 engine runs, and that engine decodes every sentence exactly as it does alone (batches of one token
-length, no padding), so how the corpus is cut into blocks cannot change a single output. The
-signature is the local engine's, so catalogs and memory entries are interchangeable.
+length, no padding), so how the corpus is cut into blocks cannot change a single output (with
+``batching="padded"`` it can, as it can locally). The signature is the local engine's, so
+catalogs and memory entries are interchangeable.
 
 **Packages reach the actors by path**: an actor opens the package directory the driver resolved
 (``$ARGOS_PACKAGES_DIR/<package>``). On a multi-node cluster every node must see that directory

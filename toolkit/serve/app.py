@@ -52,7 +52,8 @@ class ServeConfig:
     memory_path: Path | None = None  # None: the data dir's memory
     reviewed_dir: Path | None = None  # PO catalogs whose reviewed entries feed the memory
     api_keys: frozenset[str] = field(default_factory=frozenset)
-    decode: DecodeOptions = field(default_factory=DecodeOptions)
+    # Padded batches: a server's few concurrent sentences fill them (README § The server).
+    decode: DecodeOptions = field(default_factory=lambda: DecodeOptions(batching="padded"))
     window: float = 0.005  # seconds the batcher waits to gather concurrent requests
     passes: int = 1  # pipeline passes running at once (worker threads)
     char_limit: int = -1  # characters per /translate request (-1: none)
