@@ -433,3 +433,30 @@ def test_homonyms_survive_a_tbx_round_trip_and_are_no_reason_to_merge(tmp_path):
     assert taurus["金牛座"].not_near == ("星座",)
     again = import_glossary_file(out, source, dry_run=True)
     assert (again.concepts_added, again.terms_added, again.conflicts) == ([], [], [])
+
+
+def test_a_concept_whose_every_term_has_cues_is_known_by_its_id(tmp_path):
+    """A "2% target" concept carries cues on every term (central banks have one too): no term
+    identifies it, so its id must — importing its own export adds nothing."""
+    folder = tmp_path / "glossary"
+    folder.mkdir()
+    (folder / "policy.toml").write_text(
+        """[[concept]]
+id = "two-percent-target"
+type = "policy"
+terms = [
+  { lang = "en", text = "2% target", status = "preferred", near = ["NATO"] },
+  { lang = "de", text = "Zwei-Prozent-Ziel", status = "preferred", near = ["Nato"], source = "dpa" },
+]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "g.tbx"
+    export_glossary(load_glossary(folder), out, "tbx")
+    again = import_glossary_file(out, folder, dry_run=True)
+    assert (again.concepts_added, again.terms_added, again.conflicts) == ([], [], [])
+    # Under another id it is a new concept (its terms are homonyms, not proof of identity).
+    text = out.read_text(encoding="utf-8").replace("two-percent-target", "nato-goal")
+    out.write_text(text, encoding="utf-8")
+    report = import_glossary_file(out, folder, dry_run=True)
+    assert [c.id for c in report.concepts_added] == ["nato-goal"]

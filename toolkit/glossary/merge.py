@@ -11,7 +11,8 @@
 * Conflicts are reported, never applied: a term that already belongs to another concept, a second
   preferred term for a language (and region) that has one, a status different from the glossary's.
   A homonym — a term with ``near`` cues, such as 沃尔兹 of both Mike Waltz and Tim Walz — says
-  nothing about which concept an entry is, and may belong to several.
+  nothing about which concept an entry is, and may belong to several; an entry whose terms are
+  all homonyms is the concept its id names when one of them is already that concept's.
 
 Every changed file is rendered in memory, the whole glossary is loaded from a scratch copy to prove
 it still reads, and only then is each file replaced atomically (and loaded again after).
@@ -177,6 +178,11 @@ class _Merger:
                 continue  # a homonym does not tell which concept this is
             for owner in self.owners.get(self.fold(item.term.text), []):
                 matched[owner] += 1
+        if not matched and imported.id in self.entries:
+            # Every term a homonym (all carry cues, as a "2% target" does): the file's id tells
+            # which concept it is, provided one of its terms is already that concept's.
+            if any(imported.id in self.owners.get(self.fold(t.term.text), []) for t in terms):
+                matched[imported.id] = 1
         if not matched:
             self._add_concept(imported, terms, report)
             return
