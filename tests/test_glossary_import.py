@@ -446,7 +446,7 @@ id = "two-percent-target"
 type = "policy"
 terms = [
   { lang = "en", text = "2% target", status = "preferred", near = ["NATO"] },
-  { lang = "de", text = "Zwei-Prozent-Ziel", status = "preferred", near = ["Nato"], source = "dpa" },
+  { lang = "de", text = "Zwei-Prozent-Ziel", status = "preferred", near = ["Nato"] },
 ]
 """,
         encoding="utf-8",

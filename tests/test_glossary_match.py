@@ -817,3 +817,38 @@ def test_titles_are_derived_in_their_other_forms(concept_type, written, derived)
     for term in with_derived_titles(concept).terms:
         if term.derived:
             assert term.status == "admitted" and not term.seen
+
+
+@pytest.mark.parametrize(
+    ("lang", "written", "derived"),
+    [
+        ("de", "Viktor Orbán", {"Viktor Orban"}),
+        ("en", "Maroš Šefčovič", {"Maros Sefcovic"}),
+        ("de", "Gitanas Nausėda", {"Gitanas Nauseda"}),
+        ("en", "Recep Tayyip Erdoğan", {"Recep Tayyip Erdogan"}),
+        ("de", "Élysée-Palast", {"Elysee-Palast"}),
+        ("en", "Michał", {"Michal"}),  # ł has no decomposition; ASCII copy writes l
+        ("de", "Außenministerin Müller", set()),  # umlauts and ß are German letters: kept
+        ("zh-Hans", "欧尔班", set()),  # Latin terms only
+        ("en", "Kaja Kallas", set()),
+    ],
+)
+def test_latin_names_match_without_their_diacritics(lang, written, derived):
+    from toolkit.glossary.store import with_derived_plain_latin
+    from toolkit.models import Concept, Term
+
+    concept = Concept(id="x", type="person", terms=(Term(written, lang, status="preferred"),))
+    terms = with_derived_plain_latin(concept).terms
+    assert {t.text for t in terms if t.derived} == derived
+    assert all(t.status == "admitted" and t.lang == lang for t in terms if t.derived)
+
+
+def test_agency_copy_without_diacritics_finds_the_person():
+    from toolkit.glossary.model import Glossary
+    from toolkit.glossary.store import with_derived_forms
+    from toolkit.models import Concept, Term
+
+    concept = Concept(id="viktor-orban", type="person", terms=(Term("Orbán", "de"),))
+    glossary = Glossary((with_derived_forms(concept),))
+    hits = Matcher.from_glossary(glossary).find("Ungarns Regierungschef Orban blockiert.", "de")
+    assert [(h.concept, h.surface) for h in hits] == [("viktor-orban", "Orban")]

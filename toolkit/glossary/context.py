@@ -16,9 +16,10 @@ The automaton knows strings; four rules need the text around them.
   hit of that concept.
 * **Homonyms.** A surface several concepts share (沃尔兹: Mike Waltz, Tim Walz) is decided by
   the same cues, then by which candidate the document named before; here the cues choose
-  between senses rather than gate the term, so when nothing decides, the hit is kept
-  *ambiguous*: ``concept`` is the first candidate, ``alternatives`` the others, and
-  nobody downstream asserts either sense.
+  between senses rather than gate the term. One sense may ask for no cue: it is the *default
+  sense* (哈尔科夫 the city, unless the paragraph speaks of regions or names the oblast). When
+  nothing decides and there is no default, the hit is kept *ambiguous*: ``concept`` is the
+  first candidate, ``alternatives`` the others, and nobody downstream asserts either sense.
 
 Paragraphs stream: a paragraph is resolved when the next one starts, with what the document
 named before it, so memory stays bounded on any corpus.
@@ -149,8 +150,11 @@ class ContextRules:
                     # The strongest evidence decides: a cue here beats a name said before.
                     viable = [option for strength, option in strengths if strength == best]
                 else:
-                    # A homonym's cues choose between its senses; none present, it stays open.
-                    viable = [option for strength, option in strengths if strength > _EXCLUDED]
+                    # A homonym's cues choose between its senses; none present, the default
+                    # sense (the one asking for no cue) holds, and without one it stays open.
+                    viable = [option for strength, option in strengths if strength == _PLAIN]
+                    if len(viable) != 1:
+                        viable = [option for strength, option in strengths if strength > _EXCLUDED]
                 if len(viable) == 1:
                     decided[number] = viable[0]
                     here.add(viable[0][0])

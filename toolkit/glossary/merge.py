@@ -153,6 +153,7 @@ class _Merger:
         self.entries: dict[str, _Entry] = {}
         self.owners: dict[str, list[str]] = {}  # folded text → concept ids
         self.homonyms: set[str] = set()  # folded texts whose terms carry near cues
+        self.cued: set[tuple[str, str]] = set()  # (folded text, concept id) of such terms
         self.type_files = Counter(
             (concept.type, Path(concept.path).name) for concept in existing if concept.path
         )
@@ -167,6 +168,7 @@ class _Merger:
                 owners.append(entry.concept.id)
             if term.near:
                 self.homonyms.add(self.fold(term.text))
+                self.cued.add((self.fold(term.text), entry.concept.id))
 
     # --- deciding ---------------------------------------------------------------------------
 
@@ -176,13 +178,18 @@ class _Merger:
         for item in terms:
             if item.term.near:
                 continue  # a homonym does not tell which concept this is
-            for owner in self.owners.get(self.fold(item.term.text), []):
-                matched[owner] += 1
-        if not matched and imported.id in self.entries:
-            # Every term a homonym (all carry cues, as a "2% target" does): the file's id tells
-            # which concept it is, provided one of its terms is already that concept's.
-            if any(imported.id in self.owners.get(self.fold(t.term.text), []) for t in terms):
-                matched[imported.id] = 1
+            key = self.fold(item.term.text)
+            for owner in self.owners.get(key, []):
+                # A concept whose term here needs cues (the oblast's bare 顿涅茨克) is not
+                # named by it: the plain term's owner (the city) is.
+                if (key, owner) not in self.cued:
+                    matched[owner] += 1
+        # Every term a homonym (all carry cues, as a "2% target" does): the file's id tells
+        # which concept it is, provided one of its terms is already that concept's.
+        if not matched and any(
+            imported.id in self.owners.get(self.fold(t.term.text), []) for t in terms
+        ):
+            matched[imported.id] = 1
         if not matched:
             self._add_concept(imported, terms, report)
             return
@@ -274,6 +281,7 @@ class _Merger:
         self.owners.setdefault(key, []).append(concept.id)
         if added.near:
             self.homonyms.add(key)
+            self.cued.add((key, concept.id))
 
     def _add_concept(
         self, imported: ImportedConcept, terms: list[ImportedTerm], report: ImportReport

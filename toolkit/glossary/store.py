@@ -291,9 +291,12 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
 
 def with_derived_forms(concept: Concept) -> Concept:
     """The concept with the forms the files need not spell out: the long and short Chinese
-    ministerial titles, zh-Hant (OpenCC s2t) of every zh-Hans term, and the Swiss / ASCII
-    spelling (ss for ß) of every German term."""
-    return with_derived_swiss(with_derived_hant(with_derived_titles(concept)))
+    ministerial titles, zh-Hant (OpenCC s2t) of every zh-Hans term, the spelling without
+    diacritics of every Latin name (Orban for Orbán), and the Swiss / ASCII spelling (ss for ß)
+    of every German term."""
+    return with_derived_swiss(
+        with_derived_plain_latin(with_derived_hant(with_derived_titles(concept)))
+    )
 
 
 # Chinese ministers' titles come long and short: 外交部部长 (the formal style of Xinhua and
@@ -389,6 +392,41 @@ def with_derived_hant(concept: Concept) -> Concept:
                 region=None if term.region == "CN" else term.region,
             )
         )
+    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+
+
+# Letters with no decomposition that ASCII copy writes plainly (Michał → Michal, Đ, Turkish ı).
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"})
+_DIAERESIS = "\u0308"
+
+
+def plain_latin(text: str) -> str:
+    """``text`` without the diacritics agency copy drops (Orbán → Orban, Šefčovič → Sefcovic,
+    Nausėda → Nauseda); German umlauts stay (ä, ö, ü are letters of their own there)."""
+    import unicodedata
+
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", text.translate(_PLAIN_LETTERS)):
+        if unicodedata.combining(char) and not (char == _DIAERESIS and out and out[-1] in "aouAOU"):
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def with_derived_plain_latin(concept: Concept) -> Concept:
+    """Add the spelling without diacritics of every English and German term that has some: dpa,
+    Reuters and many sites write "Orban", "Sefcovic", "Nauseda" for Orbán, Šefčovič, Nausėda."""
+    written = {(t.lang, t.text) for t in concept.terms}
+    derived: list[Term] = []
+    for term in concept.terms:
+        if term.lang not in ("en", "de") or term.text.isascii():
+            continue
+        text = plain_latin(term.text)
+        if text == term.text or (term.lang, text) in written:
+            continue
+        written.add((term.lang, text))
+        status = "admitted" if term.status == "preferred" else term.status
+        derived.append(replace(term, text=text, status=status, seen=(), derived=True))
     return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
 
 

@@ -114,16 +114,18 @@ def _shared_surfaces(concepts: Iterable[Concept]) -> list[Problem]:
 
     owners: dict[str, dict[str, Term]] = defaultdict(dict)
     where: dict[tuple[str, str], Concept] = {}
-    homonym: dict[str, bool] = {}
+    uncued: dict[str, set[str]] = defaultdict(set)  # concepts whose term there asks no cue
     for concept in concepts:
         for term in concept.terms:
             key = fold(" ".join(term.text.split()))
             owners[key].setdefault(concept.id, term)
             where[(key, concept.id)] = concept
-            homonym[key] = homonym.get(key, True) and bool(term.near)
+            if not term.near:
+                uncued[key].add(concept.id)
     problems = []
     for key, by_concept in owners.items():
-        if len(by_concept) < 2 or homonym[key]:
+        # A homonym: every sense has cues, or all but one — the default sense.
+        if len(by_concept) < 2 or len(uncued[key]) <= 1:
             continue
         ids = sorted(by_concept)
         for concept_id in ids:
