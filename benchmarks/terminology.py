@@ -3,9 +3,10 @@
 Scores the hand-annotated paragraphs in ``tests/data/heldout/`` (12 per script and set; see its
 README for how they were chosen and annotated, and ``toolkit/glossary/evaluate.py`` for what
 counts) with the current glossary and with a baseline glossary from git — by default the one
-before issue 9 (commit 570e6c4, 145 concepts) — in the same run. Set ``a`` is the development
-set (its misses are printed, to find classes of failure); set ``b`` is the test set: only its
-figures are printed unless ``--details b`` is given.
+before issue 9 (commit 570e6c4, 145 concepts) — in the same run. Sets ``a`` and ``c`` are
+development sets (their misses may be printed, to find classes of failure; ``c`` was measured
+once, fresh, before it was studied); ``b`` and ``d`` are test sets: only their figures are
+printed unless ``--details b`` / ``--details d`` is given.
 
     uv run python benchmarks/terminology.py [--baseline-rev 570e6c4] [--details a]
 
@@ -65,7 +66,7 @@ def row(label: str, score: Score) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-rev", default="570e6c4")
-    parser.add_argument("--details", choices=["a", "b", "none"], default="a")
+    parser.add_argument("--details", choices=["a", "b", "c", "d", "none"], default="a")
     parser.add_argument(
         "--unlinked",
         action="store_true",
@@ -97,7 +98,7 @@ def main() -> None:
             for name, glossary in glossaries:
                 linker = Linker(glossary, links)
                 print(f" {name}")
-                for chosen in ("a", "b"):
+                for chosen in sorted({item["set"] for item in items}):
                     score = score_paragraphs(
                         [item for item in items if item["set"] == chosen], glossary, linker
                     )
