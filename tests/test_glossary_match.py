@@ -852,3 +852,41 @@ def test_agency_copy_without_diacritics_finds_the_person():
     glossary = Glossary((with_derived_forms(concept),))
     hits = Matcher.from_glossary(glossary).find("Ungarns Regierungschef Orban blockiert.", "de")
     assert [(h.concept, h.surface) for h in hits] == [("viktor-orban", "Orban")]
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("七国集团", "7国集团"),
+        ("二十国集团", "20国集团"),
+        ("波罗的海三国", "波罗的海3国"),
+        ("第十九轮对俄制裁", "第19轮对俄制裁"),
+        ("二十八点和平计划", "28点和平计划"),
+        ("二〇二五年", "2025年"),
+        ("一百天", "100天"),
+        ("兩國", "2國"),
+        ("一带一路", "一带一路"),  # a lone 一 is part of a word
+        ("北约", "北约"),
+    ],
+)
+def test_chinese_numerals_in_arabic_digits(text, digits):
+    from toolkit.glossary.store import arabic_numerals
+
+    assert arabic_numerals(text) == digits
+
+
+def test_taiwan_digit_forms_find_the_concept():
+    from toolkit.glossary.model import Glossary
+    from toolkit.glossary.store import with_derived_forms
+    from toolkit.models import Concept, Term
+
+    baltic = Concept(id="baltic-states", type="place", terms=(Term("波罗的海三国", "zh-Hans"),))
+    g20 = Concept(id="g20", type="organisation", terms=(Term("二十国集团", "zh-Hans"),))
+    glossary = Glossary((with_derived_forms(baltic), with_derived_forms(g20)))
+    hits = Matcher.from_glossary(glossary).find("波羅的海3國出席20國集團峰會", "zh-Hant")
+    assert [(h.concept, h.surface) for h in hits] == [
+        ("baltic-states", "波羅的海3國"),
+        ("g20", "20國集團"),
+    ]
+    digit_forms = [t for t in with_derived_forms(g20).terms if t.derived and "20" in t.text]
+    assert [(t.text, t.status) for t in digit_forms] == [("20国集团", "admitted")]

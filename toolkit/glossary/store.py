@@ -291,11 +291,14 @@ def _term(raw: Any, concept_id: str, file: Path, lines: list[str], header: int) 
 
 def with_derived_forms(concept: Concept) -> Concept:
     """The concept with the forms the files need not spell out: the long and short Chinese
-    ministerial titles, zh-Hant (OpenCC s2t) of every zh-Hans term, the spelling without
+    ministerial titles, zh-Hant (OpenCC s2t) of every zh-Hans term, Arabic digits for the
+    Chinese numerals of a term (七国集团 → 7国集团), the spelling without
     diacritics of every Latin name (Orban for Orbán), and the Swiss / ASCII spelling (ss for ß)
     of every German term."""
     return with_derived_swiss(
-        with_derived_plain_latin(with_derived_hant(with_derived_titles(concept)))
+        with_derived_plain_latin(
+            with_derived_arabic_numerals(with_derived_hant(with_derived_titles(concept)))
+        )
     )
 
 
@@ -392,6 +395,56 @@ def with_derived_hant(concept: Concept) -> Concept:
                 region=None if term.region == "CN" else term.region,
             )
         )
+    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+
+
+_CHINESE_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+    "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CHINESE_NUMBER = re.compile(f"[{''.join(_CHINESE_DIGITS)}{''.join(_CHINESE_UNITS)}]+")
+
+
+def _chinese_number(run: str) -> int:
+    """The value of a run of Chinese numerals: 二十八 → 28, 十九 → 19, 二〇二五 → 2025."""
+    if not any(char in _CHINESE_UNITS for char in run):
+        return int("".join(str(_CHINESE_DIGITS[char]) for char in run))
+    total = current = 0
+    for char in run:
+        if char in _CHINESE_UNITS:
+            total += (current or 1) * _CHINESE_UNITS[char]
+            current = 0
+        else:
+            current = _CHINESE_DIGITS[char]
+    return total + current
+
+
+def arabic_numerals(text: str) -> str:
+    """``text`` with its Chinese numerals in Arabic digits, as Taiwan and many mainland outlets
+    write counts (波罗的海三国 → 波罗的海3国, 二十国集团 → 20国集团). A lone 一 stays: it is
+    mostly part of a word (统一, 一带一路)."""
+
+    def digits(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return run if run == "一" else str(_chinese_number(run))
+
+    return _CHINESE_NUMBER.sub(digits, text)
+
+
+def with_derived_arabic_numerals(concept: Concept) -> Concept:
+    """Add the Arabic-digit form of every written Chinese term with numerals in it."""
+    written = {(t.lang, t.text) for t in concept.terms}
+    derived: list[Term] = []
+    for term in concept.terms:
+        if not term.lang.startswith("zh") or term.derived or term.dnt:
+            continue
+        text = arabic_numerals(term.text)
+        if text == term.text or (term.lang, text) in written:
+            continue
+        written.add((term.lang, text))
+        status = "admitted" if term.status == "preferred" else term.status
+        derived.append(replace(term, text=text, status=status, seen=(), derived=True))
     return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
 
 
