@@ -156,8 +156,14 @@ def test_export_reads_jsonl_shards_of_a_large_run(tmp_path: Path) -> None:
             == 0
         )
     out = tmp_path / "all.tmx"
-    result = run("export", "--from-jsonl", str(shards), "--out", str(out))
+    walks = []
+    real_rglob = Path.rglob
+    # The folder is walked once: both passes of the export read the same files.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "rglob", lambda self, *a: walks.append(self) or real_rglob(self, *a))
+        result = run("export", "--from-jsonl", str(shards), "--out", str(out))
     assert result.exit_code == 0, result.output
+    assert walks == [shards]
     back = list(get_format("tmx").read(out))
     assert sorted(u.id for u in back) == sorted(u.id for u in REFERENCE_UNITS)
     assert {u.id: u.target for u in back} == {u.id: u.target for u in REFERENCE_UNITS}

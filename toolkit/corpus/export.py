@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.corpus.catalog import find_catalogs, read_units
@@ -98,10 +98,13 @@ def export_catalogs(selection: Selection, fmt: str, out: Path) -> tuple[int, Exp
     """
     writer = get_format(fmt)
     if selection.shards:
-        if not selection.shard_files():
+        files = selection.shard_files()
+        if not files:
             raise CatalogError(
                 "no .jsonl file here", path=selection.shards[0], hint="check --from-jsonl"
             )
+        # Folders walked once: both passes then read the very same files.
+        selection = replace(selection, shards=tuple(files))
     elif not find_catalogs(selection.folder):
         raise CatalogError(
             "no catalogs here", path=selection.folder, hint="run toolkit translate first"
