@@ -28,15 +28,16 @@ from .conftest import ROOT
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 TYPES = {"person", "organisation", "post", "place", "weapon", "policy", "event"}
 
-# Floors a little under the figures measured over all four sets (README § Terminology on
+# Floors a little under the figures measured over all five sets (README § Terminology on
 # unseen news): a change that loses concepts or adds false hits fails here. Raise them as the
-# glossary improves; never lower them to let a change in.
+# glossary improves; never lower them to let a change in (they fell once, when the fresh sets
+# c–e joined a and b).
 FLOORS = {
-    # script: (concept recall, precision) over sets a–d; measured 91.9 / 97.6, 94.0 / 97.8 and
-    # 91.4 / 97.2 %
-    "zh-Hans": (0.91, 0.97),
+    # script: (concept recall, precision) over sets a–e; measured 92.7 / 97.6, 93.6 / 98.0 and
+    # 92.3 / 97.0 %
+    "zh-Hans": (0.92, 0.97),
     "zh-Hant": (0.93, 0.97),
-    "de": (0.90, 0.96),
+    "de": (0.92, 0.96),
 }
 
 
