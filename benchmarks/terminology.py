@@ -31,6 +31,7 @@ from toolkit.glossary.evaluate import (  # noqa: E402
     Linker,
     Score,
     load_paragraphs,
+    proposed_misses,
     read_links,
     score_paragraphs,
 )
@@ -103,6 +104,13 @@ def main() -> None:
                         [item for item in items if item["set"] == chosen], glossary, linker
                     )
                     print(row(f"set {chosen}", score))
+                    if glossary is current and score.misses:
+                        chosen_items = [item for item in items if item["set"] == chosen]
+                        proposed = proposed_misses(chosen_items, score.misses, glossary)
+                        print(
+                            f"  {'':<22} glossary suggest proposes {proposed} of the "
+                            f"{len(score.misses)} missed mentions to a reviewer"
+                        )
                     if glossary is current and args.details == chosen:
                         for miss in score.misses:
                             linked = ", ".join(sorted(miss.concepts)) or "not in glossary"

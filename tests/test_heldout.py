@@ -16,6 +16,7 @@ from toolkit.glossary.evaluate import (
     Linker,
     load_paragraphs,
     locate,
+    proposed_misses,
     read_links,
     score_paragraphs,
 )
@@ -150,3 +151,22 @@ def test_heldout_is_not_a_glossary_source() -> None:
                 if _page(url) in pages:
                     cited.append(f"{path.name}:{number} cites the page of {pages[_page(url)]}")
     assert cited == []
+
+
+def test_suggest_coverage_counts_misses_a_candidate_overlaps() -> None:
+    toy = _toy()
+    item = {
+        "id": "t-2",
+        "set": "a",
+        "text": "基辅与莫斯科讨论「东翼监测」计划，华沙表示支持。",
+        "mentions": [
+            {"surface": "基辅", "concept": "Kyiv", "type": "place"},
+            {"surface": "莫斯科", "concept": "Moscow", "type": "place"},
+            {"surface": "东翼监测", "concept": "Eastern Flank Watch", "type": "policy"},
+            {"surface": "华沙", "concept": "Warsaw", "type": "place"},
+        ],
+    }
+    score = score_paragraphs([item], toy, Linker(toy, {}))
+    assert [m.surface for m in score.misses] == ["东翼监测", "华沙"]
+    # The quoted name is a suggest candidate; the bare unknown city is not.
+    assert proposed_misses([item], score.misses, toy) == 1

@@ -209,3 +209,23 @@ def _count(score: Score, paragraph: str, mentions: list[Mention], hits: list) ->
             score.true_hits += 1
         else:
             score.false_hits.append((paragraph, hit.surface, hit.concept))
+
+
+def proposed_misses(items: Iterable[dict], misses: Iterable[Mention], glossary: Glossary) -> int:
+    """How many of ``misses`` ``glossary suggest`` would put before a reviewer: a candidate it
+    finds in the mention's paragraph overlaps the mention's surface (the long tail the glossary
+    lacks reaches it through suggest → review → import, not through the matcher)."""
+    from toolkit.glossary.suggest import suggest
+    from toolkit.ingest import document_from_text
+    from toolkit.segment import segment_document
+
+    proposed: dict[str, list[str]] = {}
+    for item in items:
+        segments = list(segment_document(document_from_text(item["text"], doc_id=item["id"])))
+        proposed[item["id"]] = [c.text.casefold() for c in suggest(segments, glossary)]
+    count = 0
+    for miss in misses:
+        surface = miss.surface.casefold()
+        if any(text in surface or surface in text for text in proposed.get(miss.paragraph, ())):
+            count += 1
+    return count
