@@ -385,3 +385,30 @@ def test_suggest_proposes_no_neighbours_of_known_terms_and_no_noun_pairs(tmp_pat
     (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
     found = suggest(iter_segments([tmp_path / "a.txt"]), load_glossary(tmp_path / "g"))
     assert [c.text for c in found if c.kind in ("name", "regional")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "concept", "score"),
+    [
+        # the original is a known term: the Chinese form is a rendering the concept lacks
+        ("美國國務卿魯比歐（Marco Rubio）表示支持。", "魯比歐", "marco-rubio", 4.0),
+        # an unknown original: a new concept, both renderings given by the text itself
+        ("波兰部长谢莫尼亚克（Tomasz Siemoniak）表示。", "谢莫尼亚克", None, 3.0),
+        ("报道称林雪平(Linköping)的工厂扩产。", "林雪平", None, 3.0),
+    ],
+)
+def test_suggest_reads_names_the_text_glosses_with_their_original(
+    tmp_path, text, candidate, concept, score
+):
+    from toolkit.glossary.suggest import suggest
+    from toolkit.segment import iter_segments
+
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "c.toml").write_text(_NAMES_TOML, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    found = suggest(iter_segments([tmp_path / "a.txt"]), load_glossary(tmp_path / "g"))
+    (glossed,) = [c for c in found if c.kind == "glossed"]
+    assert (glossed.text, glossed.concept, glossed.score) == (candidate, concept, score)
+    assert "written beside its original" in glossed.why
+    assert found[0] is glossed  # the strongest evidence ranks first
+    assert candidate not in [c.text for c in found if c.kind == "regional"]

@@ -2,6 +2,10 @@
 
 Kinds, strongest evidence first (the base of the score, multiplied by ``1 + ln(count)``):
 
+``glossed`` (4.0 for another rendering of a known concept, 3.0 for a new one)
+    A Chinese name the text itself glosses with its original, as the Chinese press does at a
+    foreign name's first mention: 谢莫尼亚克（Tomasz Siemoniak）. When the original is a known term
+    the Chinese form is a rendering the concept lacks; otherwise both are a new concept's terms.
 ``regional`` (3.5, times how close it sounds; ×1.5 with shared context)
     A Chinese name the glossary lacks that sounds like a known one — another region's
     transliteration of a known concept (普丁 for 普京, 澤倫斯基 for 泽连斯基), found through pinyin
@@ -37,6 +41,7 @@ from toolkit.glossary.model import Glossary
 from toolkit.models import Segment
 
 BASE_SCORES = {
+    "glossed": 4.0,
     "regional": 3.5,
     "near-miss": 3.0,
     "unlisted": 2.5,
@@ -62,6 +67,12 @@ _NAME = re.compile(
     rf"(?:\s+(?:(?:{_PARTICLES})\s+)*[A-ZÄÖÜ][\w'’-]*[a-zäöüß][\w'’-]*)+"
 )
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,6}(?![\w])")
+# A Latin original in brackets right after Chinese text: 谢莫尼亚克（Tomasz Siemoniak）.
+_GLOSS = re.compile(r"[（(]\s*([A-Z][A-Za-zÀ-ÿĀ-ž.'’ -]{1,60}?)\s*[)）]")
+_NEW_GLOSSED = 0.75  # glossed weight when the original names no known concept (3.0 of 4.0)
+# Where a glossed name that is no transliteration starts: after a function word or a verb of
+# saying, visiting or meeting (报道称林雪平 → 林雪平).
+_GLOSS_STARTS = frozenset("称稱说說据據到访訪见見会會令")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # Capitalised words that start sentences or are ordinary nouns rather than names.
 _NOT_NAME_START_TEXT = (
@@ -190,8 +201,30 @@ def suggest(segments: Iterable[Segment], glossary: Glossary) -> list[Candidate]:
 
                 sounds = NameSounds(glossary)
             nearby = [match.concept for match in matches]
+            glossed: set[int] = set()
+            for gloss in _GLOSS.finditer(text):
+                name = _glossed_name(text, gloss.start(), sounds, spans)
+                if name is None:
+                    continue
+                glossed.add(gloss.start() - len(name))
+                hits = matcher.find(gloss.group(1))
+                whole = [h for h in hits if (h.start, h.end) == (0, len(gloss.group(1)))]
+                if whole:
+                    concept_id = whole[0].concept
+                    why = (
+                        f"written beside its original {gloss.group(1)!r}, a term of "
+                        f"{concept_id}: a rendering the concept lacks"
+                    )
+                    add(name, "glossed", segment, concept_id, gloss.group(1), why)
+                else:
+                    why = (
+                        f"written beside its original {gloss.group(1)!r}, which no term "
+                        "matches: a new concept with both renderings"
+                    )
+                    add(name, "glossed", segment, None, gloss.group(1), why, _NEW_GLOSSED)
             for start, end in sounds.runs(text, spans + near_spans):
-                _add_regional(add, sounds, segment, text[start:end], nearby)
+                if start not in glossed:
+                    _add_regional(add, sounds, segment, text[start:end], nearby)
     return sorted(found.values(), key=lambda c: (-c.score, -c.count, c.text, c.kind))
 
 
@@ -213,6 +246,28 @@ def _add_regional(add, sounds, segment: Segment, run: str, nearby: list[str]) ->
         names = ", ".join(sounds.glossary.by_id[c].en for c in shared)
         why += f"; context: {names} — named in the definition of {best.concept}"
     add(run, "regional", segment, best.concept, best.term, why, weight)
+
+
+def _glossed_name(text: str, end: int, sounds, spans: list[tuple[int, int]]) -> str | None:
+    """The Chinese name that ends at ``end`` (where a bracketed original starts): the run of
+    name characters there, else the Han characters since the last known term or function word
+    or a verb of saying (at most eight); None when a known term ends there (nothing new)."""
+    if any(b == end for _, b in spans):
+        return None
+    for start, stop in sounds.runs(text, spans):
+        if stop == end:
+            return text[start:stop]
+    start = end
+    while (
+        start > 0
+        and end - start < 8
+        and _HAN_RUN.fullmatch(text[start - 1])
+        and text[start - 1] not in _FUNCTION_CHARS
+        and text[start - 1] not in _GLOSS_STARTS
+        and not any(a < start <= b for a, b in spans)
+    ):
+        start -= 1
+    return text[start:end] if end - start >= 2 else None
 
 
 def _holds_known(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
