@@ -67,7 +67,7 @@ def row(label: str, score: Score) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-rev", default="570e6c4")
-    parser.add_argument("--details", choices=["a", "b", "c", "d", "e", "none"], default="a")
+    parser.add_argument("--details", choices=["a", "b", "c", "d", "e", "f", "none"], default="a")
     parser.add_argument(
         "--unlinked",
         action="store_true",

@@ -29,16 +29,16 @@ from .conftest import ROOT
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 TYPES = {"person", "organisation", "post", "place", "weapon", "policy", "event"}
 
-# Floors a little under the figures measured over all five sets (README § Terminology on
+# Floors a little under the figures measured over all open sets (README § Terminology on
 # unseen news): a change that loses concepts or adds false hits fails here. Raise them as the
-# glossary improves; never lower them to let a change in (they fell once, when the fresh sets
-# c–e joined a and b).
+# glossary improves; never lower them to let a change in (they fall only when a fresh set
+# joins: c–f each did).
 FLOORS = {
-    # script: (concept recall, precision) over sets a–e; measured 92.9 / 97.9, 93.8 / 98.2 and
-    # 93.2 / 97.7 %
-    "zh-Hans": (0.92, 0.97),
-    "zh-Hant": (0.93, 0.97),
-    "de": (0.93, 0.97),
+    # script: (concept recall, precision) over sets a–f; measured 91.9 / 97.7, 92.3 / 96.8 and
+    # 92.4 / 97.7 %
+    "zh-Hans": (0.91, 0.97),
+    "zh-Hant": (0.92, 0.96),
+    "de": (0.92, 0.97),
 }
 
 
@@ -47,10 +47,23 @@ def glossary() -> Glossary:
     return load_glossary(ROOT / "glossary")
 
 
+# The sealed set: annotated like the others, never scored — the next round of glossary work is
+# judged on it once, at its end (tests/data/heldout/README.md).
+SEALED = HELDOUT / "sealed"
+OPEN_SETS = {"a": 12, "b": 12, "c": 12, "d": 12, "e": 12, "f": 12}
+# Paragraphs dropped after annotation, before any scoring, for sharing their page with a glossary
+# source (de-f-12) or with another set (hans-g-06).
+DROPPED = {("de", "f"): 1, ("zh-Hans", "g"): 1}
+
+
+@pytest.mark.parametrize(("folder", "sets"), [(HELDOUT, OPEN_SETS), (SEALED, {"g": 12})])
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_each_script_has_twelve_paragraphs_per_set_with_mentions_in_order(script: str) -> None:
-    items = load_paragraphs(HELDOUT, script)
-    assert Counter(item["set"] for item in items) == {"a": 12, "b": 12, "c": 12, "d": 12, "e": 12}
+def test_each_script_has_twelve_paragraphs_per_set_with_mentions_in_order(
+    script: str, folder: Path, sets: dict[str, int]
+) -> None:
+    items = load_paragraphs(folder, script)
+    expected = {name: count - DROPPED.get((script, name), 0) for name, count in sets.items()}
+    assert Counter(item["set"] for item in items) == expected
     assert len({item["id"] for item in items}) == len(items)
     for item in items:
         assert item["source"].startswith("http"), item["id"]
@@ -64,9 +77,10 @@ def test_each_script_has_twelve_paragraphs_per_set_with_mentions_in_order(script
 
 def test_no_paragraph_comes_from_a_seed() -> None:
     seeds = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "seeds").glob("*.txt"))
-    for script in SCRIPTS:
-        for item in load_paragraphs(HELDOUT, script):
-            assert item["text"][:40] not in seeds, item["id"]
+    for folder in (HELDOUT, SEALED):
+        for script in SCRIPTS:
+            for item in load_paragraphs(folder, script):
+                assert item["text"][:40] not in seeds, item["id"]
 
 
 def test_links_name_concepts_the_glossary_has(glossary: Glossary) -> None:
@@ -139,8 +153,9 @@ def test_heldout_is_not_a_glossary_source() -> None:
     nor a page a held-out paragraph was taken from."""
     pages = {
         _page(item["source"]): item["id"]
+        for folder in (HELDOUT, SEALED)
         for script in SCRIPTS
-        for item in load_paragraphs(HELDOUT, script)
+        for item in load_paragraphs(folder, script)
     }
     cited = []
     for path in sorted(Path(ROOT / "glossary").glob("*.toml")):
@@ -170,3 +185,11 @@ def test_suggest_coverage_counts_misses_a_candidate_overlaps() -> None:
     assert [m.surface for m in score.misses] == ["东翼监测", "华沙"]
     # The quoted name is a suggest candidate; the bare unknown city is not.
     assert proposed_misses([item], score.misses, toy) == 1
+
+
+def test_the_sealed_set_shares_no_page_or_id_with_the_open_sets() -> None:
+    for script in SCRIPTS:
+        open_items = load_paragraphs(HELDOUT, script)
+        sealed = load_paragraphs(SEALED, script)
+        assert not {_page(i["source"]) for i in open_items} & {_page(i["source"]) for i in sealed}
+        assert not {i["id"] for i in open_items} & {i["id"] for i in sealed}
