@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -434,13 +434,24 @@ def arabic_numerals(text: str) -> str:
 
 def with_derived_arabic_numerals(concept: Concept) -> Concept:
     """Add the Arabic-digit form of every written Chinese term with numerals in it."""
+    return _with_spellings(
+        concept,
+        lambda term: (
+            arabic_numerals(term.text)
+            if term.lang.startswith("zh") and not term.derived and not term.dnt
+            else None
+        ),
+    )
+
+
+def _with_spellings(concept: Concept, spell: Callable[[Term], str | None]) -> Concept:
+    """Add, as derived admitted terms, the other spelling ``spell`` gives of each term (None:
+    none) when the concept does not have it yet in that language."""
     written = {(t.lang, t.text) for t in concept.terms}
     derived: list[Term] = []
     for term in concept.terms:
-        if not term.lang.startswith("zh") or term.derived or term.dnt:
-            continue
-        text = arabic_numerals(term.text)
-        if text == term.text or (term.lang, text) in written:
+        text = spell(term)
+        if text is None or (term.lang, text) in written:
             continue
         written.add((term.lang, text))
         status = "admitted" if term.status == "preferred" else term.status
@@ -469,35 +480,27 @@ def plain_latin(text: str) -> str:
 def with_derived_plain_latin(concept: Concept) -> Concept:
     """Add the spelling without diacritics of every English and German term that has some: dpa,
     Reuters and many sites write "Orban", "Sefcovic", "Nauseda" for Orbán, Šefčovič, Nausėda."""
-    written = {(t.lang, t.text) for t in concept.terms}
-    derived: list[Term] = []
-    for term in concept.terms:
-        if term.lang not in ("en", "de") or term.text.isascii():
-            continue
-        text = plain_latin(term.text)
-        if text == term.text or (term.lang, text) in written:
-            continue
-        written.add((term.lang, text))
-        status = "admitted" if term.status == "preferred" else term.status
-        derived.append(replace(term, text=text, status=status, seen=(), derived=True))
-    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+    return _with_spellings(
+        concept,
+        lambda term: (
+            plain_latin(term.text)
+            if term.lang in ("en", "de") and not term.text.isascii()
+            else None
+        ),
+    )
 
 
 def with_derived_swiss(concept: Concept) -> Concept:
     """Add the spelling with ss for ß of every German term: Swiss papers (NZZ, SRF) and ASCII
     text write "Weisses Haus", "Aussenminister"."""
-    written = {t.text for t in concept.terms if t.lang == "de"}
-    derived: list[Term] = []
-    for term in concept.terms:
-        if term.lang != "de" or "ß" not in term.text or term.dnt:
-            continue
-        text = term.text.replace("ß", "ss")
-        if text in written:
-            continue
-        written.add(text)
-        status = "admitted" if term.status == "preferred" else term.status
-        derived.append(replace(term, text=text, status=status, seen=(), derived=True))
-    return replace(concept, terms=concept.terms + tuple(derived)) if derived else concept
+    return _with_spellings(
+        concept,
+        lambda term: (
+            term.text.replace("ß", "ss")
+            if term.lang == "de" and "ß" in term.text and not term.dnt
+            else None
+        ),
+    )
 
 
 def dump_concepts(concepts: Iterable[Concept]) -> str:
