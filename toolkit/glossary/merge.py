@@ -152,8 +152,8 @@ class _Merger:
         self.root = root
         self.entries: dict[str, _Entry] = {}
         self.owners: dict[str, list[str]] = {}  # folded text → concept ids
-        self.homonyms: set[str] = set()  # folded texts whose terms carry near cues
-        self.cued: set[tuple[str, str]] = set()  # (folded text, concept id) of such terms
+        # folded text → the concepts whose term there carries near cues (a homonym's senses)
+        self.cued: dict[str, set[str]] = {}
         self.type_files = Counter(
             (concept.type, Path(concept.path).name) for concept in existing if concept.path
         )
@@ -167,8 +167,7 @@ class _Merger:
             if entry.concept.id not in owners:
                 owners.append(entry.concept.id)
             if term.near:
-                self.homonyms.add(self.fold(term.text))
-                self.cued.add((self.fold(term.text), entry.concept.id))
+                self.cued.setdefault(self.fold(term.text), set()).add(entry.concept.id)
 
     # --- deciding ---------------------------------------------------------------------------
 
@@ -182,7 +181,7 @@ class _Merger:
             for owner in self.owners.get(key, []):
                 # A concept whose term here needs cues (the oblast's bare 顿涅茨克) is not
                 # named by it: the plain term's owner (the city) is.
-                if (key, owner) not in self.cued:
+                if owner not in self.cued.get(key, ()):
                     matched[owner] += 1
         # Every term a homonym (all carry cues, as a "2% target" does): the file's id tells
         # which concept it is, provided one of its terms is already that concept's.
@@ -239,7 +238,7 @@ class _Merger:
         concept = entry.concept
         line = term.line or imported.line
         owners = self.owners.get(key, [])
-        homonym = bool(term.near) and (key in self.homonyms or not owners)
+        homonym = bool(term.near) and (key in self.cued or not owners)
         if owners and concept.id not in owners and not homonym:
             report.conflicts.append(
                 Conflict(
@@ -280,8 +279,7 @@ class _Merger:
         entry.concept = replace(concept, terms=(*concept.terms, added))
         self.owners.setdefault(key, []).append(concept.id)
         if added.near:
-            self.homonyms.add(key)
-            self.cued.add((key, concept.id))
+            self.cued.setdefault(key, set()).add(concept.id)
 
     def _add_concept(
         self, imported: ImportedConcept, terms: list[ImportedTerm], report: ImportReport

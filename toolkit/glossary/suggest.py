@@ -202,8 +202,11 @@ def suggest(segments: Iterable[Segment], glossary: Glossary) -> list[Candidate]:
                 sounds = NameSounds(glossary)
             nearby = [match.concept for match in matches]
             glossed: set[int] = set()
+            name_runs: dict[int, int] | None = None  # end → start of each name-character run
             for gloss in _GLOSS.finditer(text):
-                name = _glossed_name(text, gloss.start(), sounds, spans)
+                if name_runs is None:
+                    name_runs = {stop: start for start, stop in sounds.runs(text, spans)}
+                name = _glossed_name(text, gloss.start(), name_runs, spans)
                 if name is None:
                     continue
                 glossed.add(gloss.start() - len(name))
@@ -248,15 +251,16 @@ def _add_regional(add, sounds, segment: Segment, run: str, nearby: list[str]) ->
     add(run, "regional", segment, best.concept, best.term, why, weight)
 
 
-def _glossed_name(text: str, end: int, sounds, spans: list[tuple[int, int]]) -> str | None:
+def _glossed_name(
+    text: str, end: int, name_runs: dict[int, int], spans: list[tuple[int, int]]
+) -> str | None:
     """The Chinese name that ends at ``end`` (where a bracketed original starts): the run of
     name characters there, else the Han characters since the last known term or function word
     or a verb of saying (at most eight); None when a known term ends there (nothing new)."""
     if any(b == end for _, b in spans):
         return None
-    for start, stop in sounds.runs(text, spans):
-        if stop == end:
-            return text[start:stop]
+    if end in name_runs:
+        return text[name_runs[end] : end]
     start = end
     while (
         start > 0
